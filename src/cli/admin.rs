@@ -1,0 +1,337 @@
+//! Store status, demo data, setup, staff, points, stock and the SMS outbox.
+
+use super::Session;
+use crate::desk::{NewPoint, NewStaffMember};
+use crate::domain::checklist::Role;
+use clap::{Args, Subcommand};
+
+#[derive(Args, Debug)]
+pub struct StatusArgs {
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct DemoArgs {
+    /// How many merchants to generate.
+    #[arg(long, default_value_t = 200)]
+    pub merchants: usize,
+    /// The same seed gives the same people, numbers and devices.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+}
+
+#[derive(Args, Debug)]
+pub struct InitArgs {
+    #[arg(long)]
+    pub point_code: String,
+    #[arg(long)]
+    pub point_name: String,
+    #[arg(long)]
+    pub point_address: String,
+    /// The first supervisor's staff number.
+    #[arg(long)]
+    pub staff_no: String,
+    #[arg(long)]
+    pub name: String,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum StaffCommand {
+    /// Add a clerk or supervisor; the new PIN comes from POSDESK_NEW_PIN.
+    Add {
+        #[arg(long)]
+        no: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_parser = ["clerk", "supervisor"])]
+        role: String,
+        /// Pickup point code (clerks need one).
+        #[arg(long)]
+        point: Option<String>,
+    },
+    /// Unlock an account locked by wrong PINs.
+    Unlock { no: String },
+    /// List staff.
+    List,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PointCommand {
+    Add {
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        address: String,
+    },
+    List,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DeviceCommand {
+    /// Take a device into stock (scan its serial).
+    Add {
+        serial: String,
+        #[arg(long)]
+        model: String,
+        /// Pickup point code; your own point if left out.
+        #[arg(long)]
+        point: Option<String>,
+    },
+    /// Devices on the shelf at a pickup point.
+    Stock {
+        #[arg(long)]
+        point: String,
+        #[arg(long)]
+        model: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+    },
+    /// The device models and their deposits.
+    Models,
+}
+
+#[derive(Args, Debug)]
+pub struct OutboxArgs {
+    /// Hand pending messages to the gateway: print them as JSON lines and mark them sent.
+    #[arg(long)]
+    pub drain: bool,
+    #[arg(long, default_value_t = 500)]
+    pub limit: i64,
+}
+
+pub fn status(session: &Session, args: &StatusArgs) -> anyhow::Result<i32> {
+    let desk = session.open_desk()?;
+    let counts = desk.counts()?;
+    if args.json {
+        super::output::json(&serde_json::json!({
+            "store": session.db,
+            "counts": counts,
+            "holiday_years": desk.calendar.years(),
+        }))?;
+        return Ok(0);
+    }
+    println!("posdesk — store {}", session.db.display());
+    if counts.staff == 0 {
+        println!();
+        println!("This store is empty. To get going:");
+        println!("  posdesk demo                      fill it with demo merchants and print the demo logins");
+        println!(
+            "  POSDESK_PIN=… posdesk init --point-code P001 --point-name … --point-address … \\"
+        );
+        println!("                 --staff-no S001 --name …   set up your own pickup point and supervisor");
+        println!("  posdesk --help                    everything else");
+        return Ok(0);
+    }
+    println!(
+        "{} pickup point(s), {} staff, {} merchant(s); {} message(s) waiting for the SMS gateway",
+        counts.pickup_points, counts.staff, counts.merchants, counts.sms_pending
+    );
+    println!();
+    println!("Applications");
+    for (state, n) in &counts.applications_by_state {
+        println!("  {state:<18} {n:>8}");
+    }
+    println!("Devices");
+    for (state, n) in &counts.devices_by_state {
+        println!("  {state:<18} {n:>8}");
+    }
+    println!("Deposits");
+    for (state, n, fen) in &counts.deposits_by_state {
+        println!(
+            "  {state:<18} {n:>8}  {:>14}",
+            crate::domain::money::Fen(*fen).to_string()
+        );
+    }
+    let years: Vec<String> = desk.calendar.years().iter().map(i32::to_string).collect();
+    println!();
+    println!("Holiday schedules loaded: {}", years.join(", "));
+    println!("Try: posdesk app show AP00000001    posdesk --help");
+    Ok(0)
+}
+
+pub fn demo(session: &Session, args: &DemoArgs) -> anyhow::Result<i32> {
+    let mut desk = session.open_desk()?;
+    let report = desk.load_demo(args.merchants, args.seed)?;
+    println!(
+        "Demo store {}: {} merchants, {} devices taken into stock.",
+        session.db.display(),
+        report.merchants,
+        report.devices_added
+    );
+    for (state, n) in &report.by_state {
+        println!("  {state:<18} {n:>8}");
+    }
+    println!();
+    println!("Demo logins (staff number / PIN):");
+    for (no, role, pin) in &report.logins {
+        println!("  {no}  {pin}  {role}");
+    }
+    println!();
+    println!("Example: POSDESK_STAFF=C001 POSDESK_PIN=100001 posdesk app show AP00000001");
+    Ok(0)
+}
+
+fn new_pin(var: &str) -> anyhow::Result<String> {
+    std::env::var(var).map_err(|_| anyhow::anyhow!("give the new PIN in {var} (4 to 12 digits)"))
+}
+
+pub fn init(session: &Session, a: &InitArgs) -> anyhow::Result<i32> {
+    let pin = std::env::var("POSDESK_PIN").map_err(|_| {
+        anyhow::anyhow!("give the supervisor's new PIN in POSDESK_PIN (4 to 12 digits)")
+    })?;
+    let mut desk = session.open_desk()?;
+    let actor = desk.bootstrap(
+        NewPoint {
+            code: &a.point_code,
+            name: &a.point_name,
+            address: &a.point_address,
+        },
+        NewStaffMember {
+            staff_no: &a.staff_no,
+            name: &a.name,
+            role: Role::Supervisor,
+            pin: &pin,
+            point_code: Some(&a.point_code),
+        },
+    )?;
+    println!(
+        "Store ready. Supervisor {} at pickup point {}.",
+        actor.staff_no,
+        a.point_code.to_uppercase()
+    );
+    Ok(0)
+}
+
+pub fn staff(session: &Session, cmd: StaffCommand) -> anyhow::Result<i32> {
+    let mut desk = session.open_desk()?;
+    match cmd {
+        StaffCommand::Add {
+            no,
+            name,
+            role,
+            point,
+        } => {
+            let actor = session.actor(&mut desk)?;
+            let pin = new_pin("POSDESK_NEW_PIN")?;
+            let role = Role::parse(&role).unwrap_or(Role::Clerk);
+            desk.add_staff(
+                &actor,
+                NewStaffMember {
+                    staff_no: &no,
+                    name: &name,
+                    role,
+                    pin: &pin,
+                    point_code: point.as_deref(),
+                },
+            )?;
+            println!("Added {} ({}).", no.to_uppercase(), role.as_str());
+        }
+        StaffCommand::Unlock { no } => {
+            let actor = session.actor(&mut desk)?;
+            desk.unlock_staff(&actor, &no)?;
+            println!("Unlocked {}.", no.to_uppercase());
+        }
+        StaffCommand::List => {
+            for s in crate::store::staff::list(desk.conn())? {
+                let state = if s.locked {
+                    "locked"
+                } else if s.active {
+                    "active"
+                } else {
+                    "inactive"
+                };
+                println!("{:<8} {:<10} {:<11} {}", s.staff_no, s.role, state, s.name);
+            }
+        }
+    }
+    Ok(0)
+}
+
+pub fn point(session: &Session, cmd: PointCommand) -> anyhow::Result<i32> {
+    let mut desk = session.open_desk()?;
+    match cmd {
+        PointCommand::Add {
+            code,
+            name,
+            address,
+        } => {
+            let actor = session.actor(&mut desk)?;
+            desk.add_point(
+                &actor,
+                NewPoint {
+                    code: &code,
+                    name: &name,
+                    address: &address,
+                },
+            )?;
+            println!("Added pickup point {}.", code.to_uppercase());
+        }
+        PointCommand::List => {
+            for p in crate::store::point::list(desk.conn())? {
+                println!("{:<10} {}  {}", p.code, p.name, p.address);
+            }
+        }
+    }
+    Ok(0)
+}
+
+pub fn device(session: &Session, cmd: DeviceCommand) -> anyhow::Result<i32> {
+    let mut desk = session.open_desk()?;
+    match cmd {
+        DeviceCommand::Add {
+            serial,
+            model,
+            point,
+        } => {
+            let actor = session.actor(&mut desk)?;
+            let d = desk.add_device(&actor, &serial, &model, point.as_deref())?;
+            println!("{} ({}) is in stock.", d.serial, d.model_code);
+        }
+        DeviceCommand::Stock {
+            point,
+            model,
+            limit,
+        } => {
+            let p = crate::store::point::by_code(desk.conn(), &point.to_uppercase())?
+                .ok_or_else(|| anyhow::anyhow!("there is no pickup point {point}"))?;
+            for d in desk.stock(p.id, model.as_deref(), limit)? {
+                println!("{:<22} {}", d.serial, d.model_code);
+            }
+        }
+        DeviceCommand::Models => {
+            for m in &desk.policy.models {
+                println!(
+                    "{:<10} deposit {:>9}  device fee {:>9}  monthly {:>7}  {}",
+                    m.code,
+                    m.deposit.to_string(),
+                    m.device_fee.to_string(),
+                    m.monthly_fee.to_string(),
+                    m.name
+                );
+            }
+        }
+    }
+    Ok(0)
+}
+
+pub fn outbox(session: &Session, args: &OutboxArgs) -> anyhow::Result<i32> {
+    let mut desk = session.open_desk()?;
+    let messages = if args.drain {
+        desk.drain_outbox(args.limit)?
+    } else {
+        desk.pending_messages(args.limit)?
+    };
+    for m in &messages {
+        println!("{}", serde_json::to_string(m)?);
+    }
+    if !args.drain {
+        eprintln!(
+            "{} message(s) pending; --drain hands them over and marks them sent",
+            messages.len()
+        );
+    }
+    Ok(0)
+}

@@ -1,0 +1,144 @@
+//! The headless face of posdesk: clap subcommands over `desk/`, for scripts,
+//! imports and checks. Exit codes: 0 done, 1 refused or invalid, 2 usage.
+
+mod admin;
+mod app;
+mod calendar;
+mod check;
+mod output;
+
+use crate::desk::{Actor, Desk, DeskError, Setup};
+use clap::{Parser, Subcommand};
+use std::io::BufRead;
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "posdesk",
+    version,
+    about = "Counter desk for POS terminals: applications, identity checks, device binding and deposits",
+    long_about = "posdesk walks a counter clerk through a merchant's POS-terminal application, \
+identity verification, contract, device binding and activation, and keeps the store of it all \
+in one SQLite file. Run without a subcommand to see the store's status."
+)]
+pub struct Cli {
+    /// The store file (created and migrated on first use).
+    #[arg(long, global = true, env = "POSDESK_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    /// The staff number acting; the PIN comes from POSDESK_PIN or the first line of stdin.
+    #[arg(
+        long = "as",
+        global = true,
+        env = "POSDESK_STAFF",
+        value_name = "STAFF_NO"
+    )]
+    pub staff: Option<String>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Show the store: where it is, what is in it, what to do next.
+    Status(admin::StatusArgs),
+    /// Check an ID number, a mobile number or a bank card number.
+    Check(check::CheckArgs),
+    /// Working days and the official holiday schedule.
+    #[command(subcommand)]
+    Calendar(calendar::CalendarCommand),
+    /// Fill the store with realistic demo data and print the demo logins.
+    Demo(admin::DemoArgs),
+    /// Set up an empty store: the first pickup point and its supervisor.
+    Init(admin::InitArgs),
+    /// Staff accounts (supervisor).
+    #[command(subcommand)]
+    Staff(admin::StaffCommand),
+    /// Pickup points (supervisor).
+    #[command(subcommand)]
+    Point(admin::PointCommand),
+    /// Device stock.
+    #[command(subcommand)]
+    Device(admin::DeviceCommand),
+    /// Applications: from draft to activated terminal.
+    #[command(subcommand)]
+    App(app::AppCommand),
+    /// Messages for merchants waiting for the SMS gateway.
+    Outbox(admin::OutboxArgs),
+}
+
+/// Parse, run, and turn the outcome into an exit code.
+pub fn main() -> i32 {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            report(&e);
+            1
+        }
+    }
+}
+
+fn report(e: &anyhow::Error) {
+    match e.downcast_ref::<DeskError>() {
+        Some(DeskError::Refused(p)) => eprintln!("refused: {}", p.message),
+        _ => eprintln!("error: {e:#}"),
+    }
+}
+
+pub struct Session {
+    pub cli_staff: Option<String>,
+    pub db: PathBuf,
+}
+
+impl Session {
+    pub fn open_desk(&self) -> anyhow::Result<Desk> {
+        let setup = Setup::from_config_dir(crate::paths::config_dir().as_deref())?;
+        Desk::open(&self.db, setup)
+    }
+
+    /// Log in as `--as` with the PIN from POSDESK_PIN or stdin.
+    pub fn actor(&self, desk: &mut Desk) -> anyhow::Result<Actor> {
+        let Some(staff_no) = &self.cli_staff else {
+            anyhow::bail!(
+                "say who is acting: --as STAFF_NO (or POSDESK_STAFF), with the PIN in POSDESK_PIN"
+            );
+        };
+        let pin = match std::env::var("POSDESK_PIN") {
+            Ok(pin) => pin,
+            Err(_) => read_pin()?,
+        };
+        Ok(desk.login(staff_no, &pin)?)
+    }
+}
+
+fn read_pin() -> anyhow::Result<String> {
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    let pin = line.trim().to_string();
+    if pin.is_empty() {
+        anyhow::bail!("no PIN given: set POSDESK_PIN or pass it on the first line of stdin");
+    }
+    Ok(pin)
+}
+
+fn run(cli: Cli) -> anyhow::Result<i32> {
+    let session = Session {
+        cli_staff: cli.staff.clone(),
+        db: cli.db.clone().unwrap_or_else(crate::paths::default_store),
+    };
+    match cli.command {
+        None => admin::status(&session, &admin::StatusArgs { json: false }),
+        Some(Command::Status(a)) => admin::status(&session, &a),
+        Some(Command::Check(a)) => check::run(&a),
+        Some(Command::Calendar(c)) => calendar::run(&session, c),
+        Some(Command::Demo(a)) => admin::demo(&session, &a),
+        Some(Command::Init(a)) => admin::init(&session, &a),
+        Some(Command::Staff(c)) => admin::staff(&session, c),
+        Some(Command::Point(c)) => admin::point(&session, c),
+        Some(Command::Device(c)) => admin::device(&session, c),
+        Some(Command::App(c)) => app::run(&session, c),
+        Some(Command::Outbox(a)) => admin::outbox(&session, &a),
+    }
+}

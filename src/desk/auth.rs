@@ -1,0 +1,154 @@
+//! Staff identity: who is acting, proven by staff number + PIN (argon2id).
+
+use super::error::{refuse, DeskResult};
+use super::{audit, Desk};
+use crate::domain::checklist::Role;
+use crate::domain::problem::Problem;
+use crate::store;
+use argon2::password_hash::{PasswordHash, PasswordHasher, SaltString};
+use argon2::{Argon2, PasswordVerifier};
+use serde::Serialize;
+
+pub const MAX_PIN_FAILURES: i64 = 5;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Actor {
+    pub staff_id: i64,
+    pub staff_no: String,
+    pub name: String,
+    pub role: Role,
+    pub point_id: Option<i64>,
+}
+
+impl Actor {
+    pub fn is_supervisor(&self) -> bool {
+        self.role == Role::Supervisor
+    }
+
+    pub(crate) fn require_supervisor(&self, what: &str) -> DeskResult<()> {
+        if self.is_supervisor() {
+            Ok(())
+        } else {
+            refuse(
+                "role.supervisor_only",
+                format!("Only a supervisor can {what}; ask your supervisor."),
+            )
+        }
+    }
+}
+
+pub fn check_pin_shape(pin: &str) -> Result<(), Problem> {
+    if (4..=12).contains(&pin.len()) && pin.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(())
+    } else {
+        Err(Problem::new("pin.format", "A PIN is 4 to 12 digits."))
+    }
+}
+
+pub fn hash_pin(pin: &str) -> anyhow::Result<String> {
+    let salt = SaltString::encode_b64(&rand::random::<[u8; 16]>())
+        .map_err(|e| anyhow::anyhow!("cannot make a salt: {e}"))?;
+    Argon2::default()
+        .hash_password(pin.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| anyhow::anyhow!("cannot hash the PIN: {e}"))
+}
+
+fn pin_matches(pin: &str, hash: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|h| {
+            Argon2::default()
+                .verify_password(pin.as_bytes(), &h)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+impl Desk {
+    /// Check a staff member's PIN. Wrong PINs count; the fifth locks the account
+    /// until a supervisor unlocks it. The refusal never says which part was wrong.
+    pub fn login(&mut self, staff_no: &str, pin: &str) -> DeskResult<Actor> {
+        let staff_no = staff_no.trim().to_ascii_uppercase();
+        let pin = pin.to_string();
+        let outcome = self.run(|tx, ctx| {
+            let Some(s) = store::staff::by_no(tx, &staff_no)? else {
+                return Ok(Err(wrong()));
+            };
+            if !s.active {
+                return Ok(Err(Problem::new(
+                    "login.inactive",
+                    "This staff account is no longer active.",
+                )));
+            }
+            if s.locked {
+                return Ok(Err(locked()));
+            }
+            if pin_matches(&pin, &s.pin_hash) {
+                if s.failed_pins > 0 {
+                    store::staff::set_pin_failures(tx, s.id, 0, false)?;
+                }
+                let actor = actor_of(&s);
+                audit(
+                    tx,
+                    ctx,
+                    Some(&actor),
+                    "staff",
+                    s.id,
+                    "login",
+                    None,
+                    None,
+                    None,
+                )?;
+                return Ok(Ok(actor));
+            }
+            let failed = s.failed_pins + 1;
+            let lock = failed >= MAX_PIN_FAILURES;
+            store::staff::set_pin_failures(tx, s.id, failed, lock)?;
+            if lock {
+                audit(
+                    tx,
+                    ctx,
+                    None,
+                    "staff",
+                    s.id,
+                    "locked",
+                    None,
+                    None,
+                    Some("too many wrong PINs"),
+                )?;
+                return Ok(Err(locked()));
+            }
+            Ok(Err(wrong()))
+        })?;
+        outcome.map_err(Into::into)
+    }
+
+    /// The acting staff member, re-read from the store (role or point may have changed).
+    pub fn actor(&self, staff_id: i64) -> DeskResult<Actor> {
+        match store::staff::get(&self.conn, staff_id)? {
+            Some(s) if s.active => Ok(actor_of(&s)),
+            _ => refuse("login.inactive", "This staff account is no longer active."),
+        }
+    }
+}
+
+fn wrong() -> Problem {
+    Problem::new("login.wrong", "Wrong staff number or PIN.")
+}
+
+fn locked() -> Problem {
+    Problem::new(
+        "login.locked",
+        "This account is locked after too many wrong PINs; a supervisor must unlock it.",
+    )
+}
+
+pub(crate) fn actor_of(s: &store::staff::StaffRow) -> Actor {
+    Actor {
+        staff_id: s.id,
+        staff_no: s.staff_no.clone(),
+        name: s.name.clone(),
+        role: Role::parse(&s.role).unwrap_or(Role::Clerk),
+        point_id: s.pickup_point_id,
+    }
+}

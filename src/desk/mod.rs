@@ -1,0 +1,112 @@
+//! The use cases. Each validates with `domain/`, runs one IMMEDIATE transaction
+//! in `store/`, and appends its audit entry in that same transaction. The TUI
+//! and the CLI call these and nothing else.
+
+mod apply;
+mod auth;
+mod bind;
+mod calendar;
+mod checklist;
+mod context;
+pub mod demo;
+mod error;
+mod outbox;
+mod query;
+mod review;
+mod setup;
+
+pub use apply::Saved;
+pub use auth::Actor;
+pub use bind::{HandOver, PAYMENT_METHODS};
+pub use context::{Clock, Ctx, Setup};
+pub use error::{DeskError, DeskResult};
+pub use query::{ApplicationView, ReviewFacts};
+pub use setup::{NewPoint, NewStaffMember};
+
+use crate::domain::bank_card::BinTable;
+use crate::domain::calendar::HolidayCalendar;
+use crate::domain::policy::Policy;
+use anyhow::Result;
+use rusqlite::{Connection, TransactionBehavior};
+use std::path::Path;
+
+pub struct Desk {
+    conn: Connection,
+    pub policy: Policy,
+    pub calendar: HolidayCalendar,
+    pub bins: BinTable,
+    pub clock: Clock,
+}
+
+impl Desk {
+    pub fn open(path: &Path, setup: Setup) -> Result<Desk> {
+        Desk::with_connection(crate::store::open(path)?, setup)
+    }
+
+    pub fn in_memory(setup: Setup) -> Result<Desk> {
+        Desk::with_connection(crate::store::open_in_memory()?, setup)
+    }
+
+    pub fn with_connection(conn: Connection, setup: Setup) -> Result<Desk> {
+        let mut desk = Desk {
+            conn,
+            policy: setup.policy,
+            calendar: setup.calendar,
+            bins: setup.bins,
+            clock: setup.clock,
+        };
+        calendar::merge_stored_years(&desk.conn, &mut desk.calendar)?;
+        Ok(desk)
+    }
+
+    /// Read-only access for queries that change nothing.
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// One use case = one transaction; any refusal or error rolls all of it back.
+    fn run<T>(&mut self, op: impl FnOnce(&Connection, &Ctx) -> DeskResult<T>) -> DeskResult<T> {
+        let ctx = Ctx {
+            now: self.clock.now(),
+            policy: &self.policy,
+            calendar: &self.calendar,
+            bins: &self.bins,
+        };
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(error::from_sqlite)?;
+        let value = op(&tx, &ctx)?;
+        tx.commit().map_err(error::from_sqlite)?;
+        Ok(value)
+    }
+}
+
+/// Append the audit entry for a change made in this transaction.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn audit(
+    tx: &Connection,
+    ctx: &Ctx,
+    actor: Option<&Actor>,
+    entity: &str,
+    entity_id: i64,
+    action: &str,
+    from: Option<&str>,
+    to: Option<&str>,
+    reason: Option<&str>,
+) -> DeskResult<()> {
+    crate::store::audit::append(
+        tx,
+        &ctx.stamp(),
+        &crate::store::audit::Entry {
+            staff_id: actor.map(|a| a.staff_id),
+            entity,
+            entity_id,
+            action,
+            from,
+            to,
+            reason,
+        },
+    )?;
+    Ok(())
+}

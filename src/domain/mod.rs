@@ -1,0 +1,13 @@
+//! Pure rules: no I/O, no clock, no SQL. Everything here is testable alone.
+
+pub mod application_form;
+pub mod bank_card;
+pub mod calendar;
+pub mod checklist;
+pub mod lifecycle;
+pub mod money;
+pub mod person_name;
+pub mod phone;
+pub mod policy;
+pub mod problem;
+pub mod resident_id;
