@@ -114,6 +114,11 @@ impl Session {
 }
 
 fn read_pin() -> anyhow::Result<String> {
+    use std::io::{IsTerminal, Write};
+    if std::io::stdin().is_terminal() {
+        eprint!("PIN: ");
+        std::io::stderr().flush().ok();
+    }
     let mut line = String::new();
     std::io::stdin().lock().read_line(&mut line)?;
     let pin = line.trim().to_string();

@@ -320,3 +320,112 @@ fn trim_all(f: &mut ApplicationForm) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rules_at<'a>(bins: &'a BinTable, policy: &'a Policy) -> FormRules<'a> {
+        FormRules {
+            today: NaiveDate::from_ymd_opt(2026, 11, 25).unwrap(),
+            bins,
+            policy,
+        }
+    }
+
+    fn full() -> ApplicationForm {
+        ApplicationForm {
+            full_name: " 阿卜杜•热合曼 ".into(),
+            id_number: "11010519491231002x".into(),
+            id_valid_until: "长期".into(),
+            phone: "+86 138-1234-5678".into(),
+            business_name: "热合曼烤馕店".into(),
+            business_address: "乌鲁木齐市天山区解放路1号".into(),
+            card_number: "6222 0200 0004 0001 232".into(),
+            card_bank: String::new(),
+            card_branch: "天山支行".into(),
+            card_holder: "阿卜杜·热合曼".into(),
+            card_kind: "借记卡".into(),
+            card_luhn_confirmed: false,
+            model_code: "LD-A8".into(),
+            terms_agreed: true,
+        }
+    }
+
+    #[test]
+    fn a_complete_form_normalizes_every_field() {
+        let (bins, policy) = (BinTable::builtin(), Policy::builtin());
+        let (f, check) = full().check_complete(&rules_at(&bins, &policy));
+        assert!(check.is_ok(), "{:?}", check.errors);
+        assert!(check.warnings.is_empty(), "{:?}", check.warnings);
+        assert_eq!(f.full_name, "阿卜杜·热合曼");
+        assert_eq!(f.id_number, "11010519491231002X");
+        assert_eq!(f.id_valid_until, LONG_TERM);
+        assert_eq!(f.phone, "13812345678");
+        assert_eq!(f.card_number, "6222020000040001232");
+        assert_eq!(f.card_bank, "中国工商银行");
+        assert_eq!(f.card_kind, "debit");
+    }
+
+    #[test]
+    fn empty_fields_are_fine_in_a_draft_but_named_at_submit() {
+        let (bins, policy) = (BinTable::builtin(), Policy::builtin());
+        let rules = rules_at(&bins, &policy);
+        let (_, check) = ApplicationForm::default().normalize(&rules);
+        assert!(check.is_ok());
+        let (_, check) = ApplicationForm::default().check_complete(&rules);
+        let missing: Vec<&str> = check.errors.iter().map(|e| e.field).collect();
+        for field in [
+            "full_name",
+            "id_number",
+            "phone",
+            "card_number",
+            "model_code",
+            "terms_agreed",
+        ] {
+            assert!(missing.contains(&field), "{field}");
+        }
+        assert!(check
+            .summary()
+            .contains("Mobile phone: This must be filled in."));
+    }
+
+    #[test]
+    fn the_card_must_be_in_the_applicants_own_name() {
+        let (bins, policy) = (BinTable::builtin(), Policy::builtin());
+        let mut f = full();
+        f.card_holder = "热合曼".into();
+        let (_, check) = f.normalize(&rules_at(&bins, &policy));
+        assert_eq!(check.errors[0].problem.code, "card.not_own_name");
+        assert_eq!(check.errors[0].field, "card_holder");
+    }
+
+    #[test]
+    fn an_expired_card_or_unknown_model_is_an_error() {
+        let (bins, policy) = (BinTable::builtin(), Policy::builtin());
+        let mut f = full();
+        f.id_valid_until = "2026.11.24".into();
+        f.model_code = "IPHONE".into();
+        let (_, check) = f.normalize(&rules_at(&bins, &policy));
+        let codes: Vec<&str> = check.errors.iter().map(|e| e.problem.code).collect();
+        assert_eq!(codes, ["id_validity.expired", "policy.unknown_model"]);
+        f.id_valid_until = "2026-11-25".into();
+        f.model_code = "LD-A8".into();
+        assert!(
+            f.normalize(&rules_at(&bins, &policy)).1.is_ok(),
+            "valid through today"
+        );
+    }
+
+    #[test]
+    fn validity_dates_in_the_ways_clerks_type_them() {
+        let d = NaiveDate::from_ymd_opt(2031, 5, 9).unwrap();
+        for t in ["2031-05-09", "2031.05.09", "2031/05/09", "20310509"] {
+            assert_eq!(parse_validity(t).unwrap(), IdValidity::Until(d), "{t}");
+        }
+        assert_eq!(parse_validity("长期").unwrap(), IdValidity::LongTerm);
+        assert_eq!(parse_validity("Long-Term").unwrap(), IdValidity::LongTerm);
+        assert!(parse_validity("2031-02-30").is_err());
+        assert!(parse_validity("soon").is_err());
+    }
+}
