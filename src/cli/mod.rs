@@ -134,6 +134,11 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
         db: cli.db.clone().unwrap_or_else(crate::paths::default_store),
     };
     match cli.command {
+        None if std::io::IsTerminal::is_terminal(&std::io::stdout()) => {
+            crate::tui::run(&session.db)?;
+            Ok(0)
+        }
+        // Not a terminal (a pipe, a script): say what is in the store instead.
         None => admin::status(&session, &admin::StatusArgs { json: false }),
         Some(Command::Status(a)) => admin::status(&session, &a),
         Some(Command::Check(a)) => check::run(&a),

@@ -18,7 +18,7 @@ mod setup;
 pub use apply::Saved;
 pub use auth::Actor;
 pub use bind::{HandOver, PAYMENT_METHODS};
-pub use context::{Clock, Ctx, Setup};
+pub use context::{china_offset, Clock, Ctx, Setup};
 pub use error::{DeskError, DeskResult};
 pub use query::{ApplicationView, ReviewFacts};
 pub use setup::{NewPoint, NewStaffMember};

@@ -120,3 +120,36 @@ impl Desk {
         Ok(store::status::counts(&self.conn)?)
     }
 }
+
+impl Desk {
+    /// Quick find by reference, phone, ID number or its last 4/6, serial or name.
+    pub fn find(&self, query: &str, limit: i64) -> DeskResult<Vec<store::application::QueueRow>> {
+        Ok(store::search::find(&self.conn, query, limit)?)
+    }
+
+    /// A point's applications waiting for their next step, by state.
+    pub fn queue(
+        &self,
+        point_id: Option<i64>,
+        states: &[crate::domain::lifecycle::ApplicationState],
+        limit: i64,
+    ) -> DeskResult<Vec<store::application::QueueRow>> {
+        Ok(store::application::queue(
+            &self.conn, point_id, states, limit,
+        )?)
+    }
+
+    /// Today's counts at a point (the counter's calendar day, UTC+8).
+    pub fn today_counts(&self, point_id: Option<i64>) -> DeskResult<Vec<(String, i64)>> {
+        let today = self.clock.today();
+        let start = today
+            .and_hms_opt(0, 0, 0)
+            .and_then(|t| {
+                t.and_local_timezone(super::context::china_offset())
+                    .single()
+            })
+            .map(|t| crate::store::instant(t.with_timezone(&chrono::Utc)))
+            .unwrap_or_default();
+        Ok(store::search::today(&self.conn, point_id, &start)?)
+    }
+}

@@ -10,6 +10,7 @@ pub mod merchant;
 pub mod money;
 pub mod outbox;
 pub mod point;
+pub mod search;
 pub mod staff;
 pub mod status;
 

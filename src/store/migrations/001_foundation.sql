@@ -71,6 +71,7 @@ CREATE TABLE application (
 CREATE INDEX application_point_state ON application(pickup_point_id, state, updated_at);
 CREATE INDEX application_merchant ON application(merchant_id);
 CREATE INDEX application_phone ON application(phone);
+CREATE INDEX application_name ON application(full_name);
 CREATE INDEX application_state_updated ON application(state, updated_at);
 
 CREATE TABLE checklist_item (
@@ -247,6 +248,7 @@ CREATE TABLE audit_log (
     reason      TEXT
 );
 CREATE INDEX audit_entity ON audit_log(entity, entity_id, id);
+CREATE INDEX audit_at ON audit_log(at, action);
 
 CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;

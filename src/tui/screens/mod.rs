@@ -1,0 +1,55 @@
+//! One file per screen, named for what the clerk does there.
+
+pub mod detail;
+pub mod home;
+pub mod login;
+pub mod welcome;
+
+use super::screen::Screen;
+use crate::desk::Desk;
+
+/// An empty store offers to set itself up; otherwise staff log in.
+pub fn start_screen(desk: &Desk) -> Box<dyn Screen> {
+    let empty = desk.counts().map(|c| c.staff == 0).unwrap_or(false);
+    if empty {
+        Box::new(welcome::Welcome::new())
+    } else {
+        Box::new(login::Login::new())
+    }
+}
+
+/// The screen that takes an application its next step (used by home and detail).
+pub fn masked_phone(phone: Option<&str>) -> String {
+    phone
+        .and_then(|p| crate::domain::phone::Phone::parse(p).ok())
+        .map(|p| p.masked())
+        .unwrap_or_default()
+}
+
+use super::screen::{Action, Cx};
+
+/// Open an application where its next step is done.
+pub fn open_application(id: i64, cx: &mut Cx) -> Action {
+    match detail::Detail::new(id, cx) {
+        Ok(screen) => Action::Push(Box::new(screen)),
+        Err(e) => Action::Notice(super::screen::Notice::Error(e)),
+    }
+}
+
+/// Start a new application at the actor's pickup point.
+pub fn new_application(cx: &mut Cx) -> Action {
+    // FORM-HELPER: replaced by the application form screen.
+    Action::Notice(super::screen::Notice::Error(cx.tr("app.internal_error").to_string()))
+}
+
+/// The screen where `state`'s next step is done, if the actor may do it.
+/// Each step's screen registers itself here.
+pub fn next_step(state: crate::domain::lifecycle::ApplicationState, id: i64, cx: &mut Cx) -> Option<Box<dyn super::screen::Screen>> {
+    use crate::domain::lifecycle::ApplicationState as S;
+    let _ = (id, &cx);
+    match state {
+        // STEP-SCREENS: each step's screen is added here.
+        S::Draft | S::Submitted | S::Approved | S::Verified | S::Contracted | S::ReadyForPickup | S::PickedUp => None,
+        S::Activated | S::Rejected | S::Cancelled => None,
+    }
+}

@@ -1,0 +1,124 @@
+//! The frame around every screen: title bar, status line, footer hints from the
+//! key table, the `?` overlay from the same table, and "terminal too small".
+
+use crate::tui::i18n::I18n;
+use crate::tui::keymap::Binding;
+use crate::tui::screen::Notice;
+use crate::tui::theme::{Meaning, Theme};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::Frame;
+
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
+
+pub struct Chrome<'a> {
+    pub t: &'a I18n,
+    pub theme: &'a Theme,
+}
+
+/// Title bar, body, status line, footer.
+pub fn split(area: Rect) -> [Rect; 4] {
+    Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area)
+}
+
+impl Chrome<'_> {
+    pub fn title_bar(&self, frame: &mut Frame, area: Rect, title: &str, who: &str) {
+        let left = format!(" posdesk · {title}");
+        let pad = usize::from(area.width).saturating_sub(
+            crate::tui::widgets::width::width(&left) + crate::tui::widgets::width::width(who) + 1,
+        );
+        let line = Line::from(vec![
+            Span::styled(left, self.theme.style(Meaning::Title)),
+            Span::raw(" ".repeat(pad)),
+            Span::styled(format!("{who} "), self.theme.style(Meaning::Muted)),
+        ]);
+        frame.render_widget(Paragraph::new(line), area);
+    }
+
+    pub fn status(&self, frame: &mut Frame, area: Rect, notice: Option<&Notice>) {
+        let line = match notice {
+            Some(Notice::Error(m)) => Line::from(Span::styled(
+                format!(" {}{m}", self.theme.marker(Meaning::Error)),
+                self.theme.style(Meaning::Error),
+            )),
+            Some(Notice::Info(m)) => Line::from(Span::styled(
+                format!(" {}{m}", self.theme.marker(Meaning::Success)),
+                self.theme.style(Meaning::Success),
+            )),
+            None => Line::default(),
+        };
+        frame.render_widget(Paragraph::new(line), area);
+    }
+
+    /// The footer: this screen's keys, then the two that work everywhere.
+    pub fn footer(&self, frame: &mut Frame, area: Rect, bindings: &[Binding]) {
+        let mut spans = vec![Span::raw(" ")];
+        let help = Binding::new(crate::tui::keymap::Key::ch('?'), "app.help", "key.help");
+        for b in bindings.iter().filter(|b| b.footer).chain(std::iter::once(&help)) {
+            spans.push(Span::styled(b.key.to_string(), self.theme.style(Meaning::Key)));
+            spans.push(Span::raw(format!(" {}  ", self.t.t(b.help))));
+        }
+        frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    }
+
+    /// The `?` overlay: every binding of the top screen, and the global keys.
+    pub fn help_overlay(&self, frame: &mut Frame, area: Rect, title: &str, bindings: &[Binding]) {
+        let w = area.width.saturating_sub(8).min(70);
+        let h = (bindings.len() as u16 + 8).min(area.height.saturating_sub(2));
+        let r = centered(area, w, h);
+        frame.render_widget(Clear, r);
+        let mut lines = vec![Line::from(Span::styled(title.to_string(), self.theme.style(Meaning::Heading))), Line::default()];
+        let globals = [
+            ("F1 / ?", "key.help"),
+            ("Esc", "key.back"),
+            ("Ctrl-C", "key.quit"),
+        ];
+        for b in bindings {
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {:<12}", b.key.to_string()), self.theme.style(Meaning::Key)),
+                Span::raw(self.t.t(b.help).to_string()),
+            ]));
+        }
+        lines.push(Line::default());
+        for (k, d) in globals {
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {k:<12}"), self.theme.style(Meaning::Key)),
+                Span::raw(self.t.t(d).to_string()),
+            ]));
+        }
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .border_style(self.theme.style(Meaning::Border))
+            .title(format!(" {} ", self.t.t("help.title")));
+        frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), r);
+    }
+
+    pub fn too_small(&self, frame: &mut Frame, area: Rect) {
+        let text = self.t.f(
+            "app.too_small",
+            &[
+                ("w", &area.width.to_string()),
+                ("h", &area.height.to_string()),
+                ("min_w", &MIN_WIDTH.to_string()),
+                ("min_h", &MIN_HEIGHT.to_string()),
+            ],
+        );
+        frame.render_widget(Clear, area);
+        frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
+    }
+}
+
+/// A `w`×`h` box in the middle of `area`, clipped to it.
+pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect::new(area.x + (area.width - w) / 2, area.y + (area.height - h) / 2, w, h)
+}

@@ -1,0 +1,5 @@
+pub mod chrome;
+pub mod dialog;
+pub mod field_list;
+pub mod text_field;
+pub mod width;
