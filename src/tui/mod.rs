@@ -6,6 +6,8 @@ pub mod keymap;
 pub mod screen;
 pub mod screens;
 pub mod terminal;
+#[doc(hidden)]
+pub mod testing;
 pub mod theme;
 pub mod widgets;
 

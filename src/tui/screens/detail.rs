@@ -120,7 +120,7 @@ impl Screen for Detail {
 
         let mut tl = vec![Line::from(Span::styled(cx.tr("detail.timeline").to_string(), cx.theme.style(Meaning::Heading)))];
         for row in &self.timeline {
-            let when = row.at.get(5..16).unwrap_or(&row.at).replace('T', " ");
+            let when = super::local_time(&row.at, false);
             let moved = match (&row.from_state, &row.to_state) {
                 (Some(a), Some(b)) => format!(" {a}→{b}"),
                 (None, Some(b)) => format!(" →{b}"),

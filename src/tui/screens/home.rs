@@ -295,7 +295,7 @@ impl Screen for Home {
 fn item_line<'a>(r: &QueueRow, selected: bool, cx: &Cx, with_state: bool) -> Line<'a> {
     let marker = if selected { cx.theme.marker(Meaning::Focus) } else { "  " };
     let state = if with_state { fit(cx.tr(&format!("state.{}", r.state)), 12) } else { String::new() };
-    let when = r.updated_at.get(..16).unwrap_or(&r.updated_at).replace('T', " ");
+    let when = super::local_time(&r.updated_at, true);
     let text = format!(
         " {marker}{}  {state}{}  {}  {}  {}",
         r.reference,

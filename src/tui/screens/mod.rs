@@ -48,8 +48,24 @@ pub fn next_step(state: crate::domain::lifecycle::ApplicationState, id: i64, cx:
     use crate::domain::lifecycle::ApplicationState as S;
     let _ = (id, &cx);
     match state {
-        // STEP-SCREENS: each step's screen is added here.
-        S::Draft | S::Submitted | S::Approved | S::Verified | S::Contracted | S::ReadyForPickup | S::PickedUp => None,
+        S::Draft => None,
+        S::Submitted => None,
+        S::Approved => None,
+        S::Verified => None,
+        S::Contracted => None,
+        S::ReadyForPickup => None,
+        S::PickedUp => None,
         S::Activated | S::Rejected | S::Cancelled => None,
+    }
+}
+
+/// A stored UTC instant as the counter's local `MM-DD HH:MM` (or `YYYY-MM-DD HH:MM`).
+pub fn local_time(instant: &str, with_year: bool) -> String {
+    match chrono::DateTime::parse_from_rfc3339(instant) {
+        Ok(t) => {
+            let local = t.with_timezone(&crate::desk::china_offset());
+            local.format(if with_year { "%Y-%m-%d %H:%M" } else { "%m-%d %H:%M" }).to_string()
+        }
+        Err(_) => instant.to_string(),
     }
 }
