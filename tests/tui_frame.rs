@@ -14,7 +14,10 @@ fn langs() -> [(Lang, &'static str); 2] {
 fn welcome_on_an_empty_store() {
     for (lang, tag) in langs() {
         let mut app = Rig::empty(lang, false);
-        insta::assert_snapshot!(format!("welcome_80x24_{tag}"), text(&render(&mut app, 80, 24)));
+        insta::assert_snapshot!(
+            format!("welcome_80x24_{tag}"),
+            text(&render(&mut app, 80, 24))
+        );
     }
 }
 
@@ -46,7 +49,12 @@ fn a_wrong_pin_says_so_and_stays() {
 fn help_lists_the_same_keys_as_the_footer() {
     let mut rig = Rig::new(Lang::En, false);
     rig.login(CLERK);
-    let footer = rig.screen(80, 24).lines().last().unwrap_or_default().to_string();
+    let footer = rig
+        .screen(80, 24)
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .to_string();
     rig.type_text("?");
     let screen = rig.screen(80, 24);
     for label in ["New application", "Find", "Open", "Refresh", "Log out"] {
@@ -87,7 +95,15 @@ fn find_by_last_six_of_the_id_number() {
 fn too_small_and_odd_sizes_never_panic() {
     let mut rig = Rig::new(Lang::ZhCn, false);
     rig.login(SUPERVISOR);
-    for (w, h) in [(1, 1), (20, 5), (79, 23), (80, 23), (79, 24), (0, 0), (300, 100)] {
+    for (w, h) in [
+        (1, 1),
+        (20, 5),
+        (79, 23),
+        (80, 23),
+        (79, 24),
+        (0, 0),
+        (300, 100),
+    ] {
         let _ = rig.buffer(w, h);
     }
     insta::assert_snapshot!("too_small_79x23_zh", rig.screen(79, 23));
@@ -106,7 +122,10 @@ fn monochrome_sends_no_colour() {
     assert!(has_no_colour(&rig.buffer(80, 24)));
     let mut colour = Rig::new(Lang::En, false);
     colour.login(CLERK);
-    assert!(!has_no_colour(&colour.buffer(80, 24)), "the colour theme does use colour");
+    assert!(
+        !has_no_colour(&colour.buffer(80, 24)),
+        "the colour theme does use colour"
+    );
 }
 
 #[test]
@@ -116,7 +135,8 @@ fn idle_time_locks_and_the_pin_unlocks_where_you_were() {
     rig.login(CLERK);
     rig.type_text("/").type_text("张");
     let before = std::time::Instant::now();
-    rig.app.set_last_input(before - std::time::Duration::from_secs(6 * 60));
+    rig.app
+        .set_last_input(before - std::time::Duration::from_secs(6 * 60));
     rig.app.tick(before);
     assert!(rig.app.is_locked());
     assert_eq!(rig.top(), "login.lock_title");
@@ -126,7 +146,10 @@ fn idle_time_locks_and_the_pin_unlocks_where_you_were() {
     rig.type_text(CLERK.1).press(KeyCode::Enter);
     assert!(!rig.app.is_locked());
     assert_eq!(rig.top(), "home.title");
-    assert!(rig.screen(80, 24).contains("张"), "what was typed is still there");
+    assert!(
+        rig.screen(80, 24).contains("张"),
+        "what was typed is still there"
+    );
 }
 
 #[test]
@@ -141,10 +164,23 @@ fn ctrl_c_quits_from_any_screen() {
 fn setting_up_an_empty_store() {
     let mut app = Rig::empty(Lang::En, false);
     use ratatui::crossterm::event::{KeyEvent, KeyModifiers};
-    let key = |app: &mut posdesk::tui::app::App, code| app.handle_key(KeyEvent::new(code, KeyModifiers::NONE));
+    let key = |app: &mut posdesk::tui::app::App, code| {
+        app.handle_key(KeyEvent::new(code, KeyModifiers::NONE))
+    };
     key(&mut app, KeyCode::Char('s'));
     assert_eq!(app.top_title(), "setup.title");
-    for (i, v) in ["BJ01", "朝阳门便利店", "北京市朝阳区", "S001", "王主管", "900001", "900002"].iter().enumerate() {
+    for (i, v) in [
+        "BJ01",
+        "朝阳门便利店",
+        "北京市朝阳区",
+        "S001",
+        "王主管",
+        "900001",
+        "900002",
+    ]
+    .iter()
+    .enumerate()
+    {
         for c in v.chars() {
             key(&mut app, KeyCode::Char(c));
         }
@@ -163,5 +199,8 @@ fn setting_up_an_empty_store() {
     }
     key(&mut app, KeyCode::Enter);
     assert_eq!(app.top_title(), "home.title");
-    assert_eq!(app.actor.as_ref().map(|a| a.staff_no.as_str()), Some("S001"));
+    assert_eq!(
+        app.actor.as_ref().map(|a| a.staff_no.as_str()),
+        Some("S001")
+    );
 }

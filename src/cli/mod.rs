@@ -63,7 +63,7 @@ pub enum Command {
     Device(admin::DeviceCommand),
     /// Applications: from draft to activated terminal.
     #[command(subcommand)]
-    App(app::AppCommand),
+    App(Box<app::AppCommand>),
     /// Messages for merchants waiting for the SMS gateway.
     Outbox(admin::OutboxArgs),
 }
@@ -148,7 +148,7 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
         Some(Command::Staff(c)) => admin::staff(&session, c),
         Some(Command::Point(c)) => admin::point(&session, c),
         Some(Command::Device(c)) => admin::device(&session, c),
-        Some(Command::App(c)) => app::run(&session, c),
+        Some(Command::App(c)) => app::run(&session, *c),
         Some(Command::Outbox(a)) => admin::outbox(&session, &a),
     }
 }

@@ -45,7 +45,8 @@ macro_rules! cx {
 
 impl App {
     pub fn new(desk: Desk, config: Config, t: I18n, theme: Theme) -> anyhow::Result<App> {
-        let keys = KeyOverrides::from_config(&config.keys).map_err(|e| anyhow::anyhow!("config.toml: {e}"))?;
+        let keys = KeyOverrides::from_config(&config.keys)
+            .map_err(|e| anyhow::anyhow!("config.toml: {e}"))?;
         let first = screens::start_screen(&desk);
         let now = Instant::now();
         Ok(App {
@@ -74,7 +75,9 @@ impl App {
             return;
         }
         self.last_input = Instant::now();
-        if key.modifiers.contains(KeyModifiers::CONTROL) && matches!(key.code, KeyCode::Char('c' | 'C')) {
+        if key.modifiers.contains(KeyModifiers::CONTROL)
+            && matches!(key.code, KeyCode::Char('c' | 'C'))
+        {
             tracing::info!("quit by Ctrl-C");
             self.quit = true;
             return;
@@ -85,11 +88,15 @@ impl App {
         }
         self.notice = None;
         let text_focused = self.stack.last().is_some_and(|s| s.text_focused());
-        if key.code == KeyCode::F(1) || (key.code == KeyCode::Char('?') && !text_focused && key.modifiers.is_empty()) {
+        if key.code == KeyCode::F(1)
+            || (key.code == KeyCode::Char('?') && !text_focused && key.modifiers.is_empty())
+        {
             self.help_open = true;
             return;
         }
-        let Some(top) = self.stack.last_mut() else { return };
+        let Some(top) = self.stack.last_mut() else {
+            return;
+        };
         let action = top.on_key(key, &mut cx!(self));
         self.apply(action);
     }
@@ -99,7 +106,9 @@ impl App {
         if self.help_open {
             return;
         }
-        let Some(top) = self.stack.last_mut() else { return };
+        let Some(top) = self.stack.last_mut() else {
+            return;
+        };
         let action = top.on_paste(text, &mut cx!(self));
         self.apply(action);
     }
@@ -146,7 +155,9 @@ impl App {
                 self.stack.pop();
                 self.stack.push(s);
             }
-            Action::Confirm { question, tag } => self.stack.push(Box::new(Confirm { question, tag })),
+            Action::Confirm { question, tag } => {
+                self.stack.push(Box::new(Confirm { question, tag }))
+            }
             Action::Answer { tag, yes } => {
                 self.stack.pop();
                 if let Some(top) = self.stack.last_mut() {
@@ -156,7 +167,12 @@ impl App {
             }
             Action::LoggedIn(actor) => {
                 tracing::info!(staff = %actor.staff_no, role = actor.role.as_str(), "logged in");
-                if self.locked && self.actor.as_ref().is_some_and(|a| a.staff_id == actor.staff_id) {
+                if self.locked
+                    && self
+                        .actor
+                        .as_ref()
+                        .is_some_and(|a| a.staff_id == actor.staff_id)
+                {
                     // Unlocked: the drafts under the lock screen are as they were.
                     self.locked = false;
                     self.stack.pop();
@@ -189,15 +205,26 @@ impl App {
 
     pub fn draw(&mut self, frame: &mut Frame) {
         let area = frame.area();
-        let chrome = Chrome { t: &self.t, theme: &self.theme };
+        let chrome = Chrome {
+            t: &self.t,
+            theme: &self.theme,
+        };
         if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
             chrome.too_small(frame, area);
             return;
         }
         let [title, body, status, footer] = split(area);
         // Draw from the topmost full screen up through the overlays above it.
-        let base = self.stack.iter().rposition(|s| !s.is_overlay()).unwrap_or(0);
-        let title_key = self.stack.get(base).map(|s| s.title()).unwrap_or("app.name");
+        let base = self
+            .stack
+            .iter()
+            .rposition(|s| !s.is_overlay())
+            .unwrap_or(0);
+        let title_key = self
+            .stack
+            .get(base)
+            .map(|s| s.title())
+            .unwrap_or("app.name");
         let who = match &self.actor {
             Some(a) => format!("{} {}", a.staff_no, a.name),
             None => String::new(),
@@ -218,7 +245,10 @@ impl App {
             self.stack[i].render(frame, body, &cx);
         }
         if help_open {
-            let chrome = Chrome { t: &self.t, theme: &self.theme };
+            let chrome = Chrome {
+                t: &self.t,
+                theme: &self.theme,
+            };
             chrome.help_overlay(frame, body, &top_title, &bindings);
         }
     }

@@ -44,9 +44,17 @@ pub struct I18n {
 pub fn flatten(text: &str) -> Result<HashMap<String, String>, String> {
     let table: toml::Table = toml::from_str(text).map_err(|e| e.to_string())?;
     let mut out = HashMap::new();
-    fn walk(prefix: &str, t: &toml::Table, out: &mut HashMap<String, String>) -> Result<(), String> {
+    fn walk(
+        prefix: &str,
+        t: &toml::Table,
+        out: &mut HashMap<String, String>,
+    ) -> Result<(), String> {
         for (k, v) in t {
-            let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+            let key = if prefix.is_empty() {
+                k.clone()
+            } else {
+                format!("{prefix}.{k}")
+            };
             match v {
                 toml::Value::String(s) => {
                     out.insert(key, s.clone());
@@ -138,7 +146,10 @@ mod tests {
                 }
             }
         }
-        assert!(missing.is_empty(), "keys used but not translated: {missing:?}");
+        assert!(
+            missing.is_empty(),
+            "keys used but not translated: {missing:?}"
+        );
     }
 
     #[test]

@@ -14,10 +14,18 @@ pub struct Key {
 
 impl Key {
     pub const fn plain(code: KeyCode) -> Key {
-        Key { code, ctrl: false, alt: false }
+        Key {
+            code,
+            ctrl: false,
+            alt: false,
+        }
     }
     pub const fn ctrl(c: char) -> Key {
-        Key { code: KeyCode::Char(c), ctrl: true, alt: false }
+        Key {
+            code: KeyCode::Char(c),
+            ctrl: true,
+            alt: false,
+        }
     }
     pub const fn ch(c: char) -> Key {
         Key::plain(KeyCode::Char(c))
@@ -113,10 +121,20 @@ pub struct Binding {
 
 impl Binding {
     pub const fn new(key: Key, id: &'static str, help: &'static str) -> Binding {
-        Binding { key, id, help, footer: true }
+        Binding {
+            key,
+            id,
+            help,
+            footer: true,
+        }
     }
     pub const fn extra(key: Key, id: &'static str, help: &'static str) -> Binding {
-        Binding { key, id, help, footer: false }
+        Binding {
+            key,
+            id,
+            help,
+            footer: false,
+        }
     }
 }
 
@@ -130,7 +148,8 @@ impl KeyOverrides {
     pub fn from_config(keys: &BTreeMap<String, String>) -> Result<KeyOverrides, String> {
         let mut map = BTreeMap::new();
         for (id, text) in keys {
-            let key = Key::parse(text).ok_or_else(|| format!("keys.{id}: {text:?} is not a key"))?;
+            let key =
+                Key::parse(text).ok_or_else(|| format!("keys.{id}: {text:?} is not a key"))?;
             map.insert(id.clone(), key);
         }
         Ok(KeyOverrides { map })

@@ -32,7 +32,8 @@ pub fn run(db: &Path) -> anyhow::Result<()> {
     let mut app = App::new(desk, config, t, theme)?;
     tracing::info!("tui started");
     let (mut terminal, _guard) = terminal::enter()?;
-    let panic_after_first_frame = std::env::var_os("POSDESK_TEST_PANIC_AFTER_FIRST_FRAME").is_some();
+    let panic_after_first_frame =
+        std::env::var_os("POSDESK_TEST_PANIC_AFTER_FIRST_FRAME").is_some();
     loop {
         terminal.draw(|f| app.draw(f))?;
         if panic_after_first_frame {

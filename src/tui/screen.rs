@@ -17,9 +17,15 @@ pub enum Action {
     Replace(Box<dyn Screen>),
     /// Ask a yes/no question; the answer comes back to this screen's `on_answer`
     /// with the same tag (the thing to confirm travels with the question).
-    Confirm { question: String, tag: &'static str },
+    Confirm {
+        question: String,
+        tag: &'static str,
+    },
     /// A dialog's answer: pop the dialog, deliver to the screen below.
-    Answer { tag: &'static str, yes: bool },
+    Answer {
+        tag: &'static str,
+        yes: bool,
+    },
     /// Someone logged in (or unlocked): the session starts or resumes.
     LoggedIn(Actor),
     Logout,

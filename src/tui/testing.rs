@@ -28,7 +28,8 @@ pub struct Rig {
 }
 
 pub fn desk() -> Desk {
-    Desk::in_memory(Setup::builtin().at(NOW.parse().expect("NOW is a valid instant"))).expect("in-memory store")
+    Desk::in_memory(Setup::builtin().at(NOW.parse().expect("NOW is a valid instant")))
+        .expect("in-memory store")
 }
 
 impl Rig {
@@ -37,16 +38,37 @@ impl Rig {
         let mut desk = desk();
         let sup = desk
             .bootstrap(
-                NewPoint { code: "BJ01", name: "朝阳门便利店", address: "北京市朝阳区朝阳门外大街18号" },
-                NewStaffMember { staff_no: SUPERVISOR.0, name: "王主管", role: Role::Supervisor, pin: SUPERVISOR.1, point_code: Some("BJ01") },
+                NewPoint {
+                    code: "BJ01",
+                    name: "朝阳门便利店",
+                    address: "北京市朝阳区朝阳门外大街18号",
+                },
+                NewStaffMember {
+                    staff_no: SUPERVISOR.0,
+                    name: "王主管",
+                    role: Role::Supervisor,
+                    pin: SUPERVISOR.1,
+                    point_code: Some("BJ01"),
+                },
             )
             .expect("bootstrap");
-        desk.add_staff(&sup, NewStaffMember { staff_no: CLERK.0, name: "李柜员", role: Role::Clerk, pin: CLERK.1, point_code: Some("BJ01") })
-            .expect("clerk");
+        desk.add_staff(
+            &sup,
+            NewStaffMember {
+                staff_no: CLERK.0,
+                name: "李柜员",
+                role: Role::Clerk,
+                pin: CLERK.1,
+                point_code: Some("BJ01"),
+            },
+        )
+        .expect("clerk");
         for i in 0..4 {
-            desk.add_device(&sup, &format!("LDA8{:010}", 1000 + i), "LD-A8", None).expect("stock");
+            desk.add_device(&sup, &format!("LDA8{:010}", 1000 + i), "LD-A8", None)
+                .expect("stock");
         }
-        desk.add_device(&sup, "N31ABCDEF012345", "NL-ME31", None).expect("stock");
+        desk.add_device(&sup, "N31ABCDEF012345", "NL-ME31", None)
+            .expect("stock");
         let clerk = desk.login(CLERK.0, CLERK.1).expect("clerk login");
         Rig::with_desk(desk, lang, mono, sup, clerk)
     }
@@ -78,14 +100,16 @@ impl Rig {
     }
 
     pub fn ctrl(&mut self, c: char) -> &mut Rig {
-        self.app.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+        self.app
+            .handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
         self
     }
 
     /// Type text key by key, as a person would.
     pub fn type_text(&mut self, text: &str) -> &mut Rig {
         for c in text.chars() {
-            self.app.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+            self.app
+                .handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
         }
         self
     }
@@ -118,7 +142,15 @@ impl Rig {
         if state == S::Draft {
             return id;
         }
-        let steps: &[S] = &[S::Submitted, S::Approved, S::Verified, S::Contracted, S::ReadyForPickup, S::PickedUp, S::Activated];
+        let steps: &[S] = &[
+            S::Submitted,
+            S::Approved,
+            S::Verified,
+            S::Contracted,
+            S::ReadyForPickup,
+            S::PickedUp,
+            S::Activated,
+        ];
         for &step in steps {
             match step {
                 S::Submitted => {
@@ -129,27 +161,37 @@ impl Rig {
                 }
                 S::Verified => {
                     desk.send_phone_code(&clerk, id).expect("code");
-                    let body = desk.messages_for(id).expect("outbox").pop().expect("code sms").body;
+                    let body = desk
+                        .messages_for(id)
+                        .expect("outbox")
+                        .pop()
+                        .expect("code sms")
+                        .body;
                     let code: String = body.chars().filter(char::is_ascii_digit).take(6).collect();
                     desk.confirm_phone_code(&clerk, id, &code).expect("confirm");
                     for item in ChecklistItem::ALL {
                         let note = (item == ChecklistItem::IdPhotos).then_some("IMG-1 front/back");
                         if item != ChecklistItem::PhoneCode {
-                            desk.record_check(&clerk, id, item, true, note).expect("check");
+                            desk.record_check(&clerk, id, item, true, note)
+                                .expect("check");
                         }
                     }
                     desk.verify(&clerk, id).expect("verify");
                 }
                 S::Contracted => {
-                    desk.sign_contract(&clerk, id, &form.full_name).expect("sign");
+                    desk.sign_contract(&clerk, id, &form.full_name)
+                        .expect("sign");
                 }
                 S::ReadyForPickup => {
                     let point = clerk.point_id.expect("point");
-                    let serial = desk.stock(point, Some("LD-A8"), 1).expect("stock")[0].serial.clone();
+                    let serial = desk.stock(point, Some("LD-A8"), 1).expect("stock")[0]
+                        .serial
+                        .clone();
                     desk.bind_device(&clerk, id, &serial).expect("bind");
                 }
                 S::PickedUp => {
-                    desk.hand_over(&clerk, id, &form.id_number, "cash").expect("hand over");
+                    desk.hand_over(&clerk, id, &form.id_number, "cash")
+                        .expect("hand over");
                 }
                 S::Activated => {
                     desk.activate(&clerk, id, "ACT-0001").expect("activate");
@@ -218,5 +260,7 @@ pub fn text(buf: &Buffer) -> String {
 /// No cell carries a colour: what the monochrome theme promises.
 pub fn has_no_colour(buf: &Buffer) -> bool {
     use ratatui::style::Color;
-    buf.content.iter().all(|c| c.fg == Color::Reset && c.bg == Color::Reset)
+    buf.content
+        .iter()
+        .all(|c| c.fg == Color::Reset && c.bg == Color::Reset)
 }

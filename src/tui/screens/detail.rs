@@ -21,7 +21,11 @@ pub struct Detail {
 }
 
 const KEYS: &[Binding] = &[
-    Binding::new(Key::plain(KeyCode::Enter), "detail.next", "detail.next_step"),
+    Binding::new(
+        Key::plain(KeyCode::Enter),
+        "detail.next",
+        "detail.next_step",
+    ),
     Binding::new(Key::plain(KeyCode::Esc), "detail.back", "key.back"),
     Binding::extra(Key::plain(KeyCode::Down), "detail.down", "key.down"),
     Binding::extra(Key::plain(KeyCode::Up), "detail.up", "key.up"),
@@ -31,7 +35,12 @@ impl Detail {
     pub fn new(id: i64, cx: &mut Cx) -> Result<Detail, String> {
         let view = cx.desk.application(id).map_err(|e| e.to_string())?;
         let timeline = cx.desk.timeline(id).map_err(|e| e.to_string())?;
-        Ok(Detail { id, view, timeline, scroll: 0 })
+        Ok(Detail {
+            id,
+            view,
+            timeline,
+            scroll: 0,
+        })
     }
 
     fn reload(&mut self, cx: &mut Cx) {
@@ -69,38 +78,82 @@ impl Screen for Detail {
                 self.scroll = self.scroll.saturating_sub(1);
                 Action::None
             }
-            Some("detail.next") => match self.state().and_then(|s| super::next_step(s, self.id, cx)) {
-                Some(screen) => Action::Push(screen),
-                None => Action::Notice(Notice::Info(cx.tr("detail.no_next_step").to_string())),
-            },
+            Some("detail.next") => {
+                match self.state().and_then(|s| super::next_step(s, self.id, cx)) {
+                    Some(screen) => Action::Push(screen),
+                    None => Action::Notice(Notice::Info(cx.tr("detail.no_next_step").to_string())),
+                }
+            }
             _ => Action::None,
         }
     }
     fn render(&mut self, frame: &mut Frame, area: Rect, cx: &Cx) {
-        let [left, right] = Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(area);
+        let [left, right] =
+            Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)])
+                .areas(area);
         let v = &self.view;
         let f = &v.form;
-        let h = |k: &str| Span::styled(format!("{:<10}", cx.tr(k)), cx.theme.style(Meaning::Heading));
-        let dash = |s: &str| if s.is_empty() { "—".to_string() } else { s.to_string() };
+        let h = |k: &str| {
+            Span::styled(
+                format!("{:<10}", cx.tr(k)),
+                cx.theme.style(Meaning::Heading),
+            )
+        };
+        let dash = |s: &str| {
+            if s.is_empty() {
+                "—".to_string()
+            } else {
+                s.to_string()
+            }
+        };
         let mut lines = vec![
             Line::from(vec![
                 Span::styled(format!("{}  ", v.reference), cx.theme.style(Meaning::Title)),
-                Span::styled(cx.tr(&format!("state.{}", v.state)).to_string(), cx.theme.style(Meaning::Focus)),
+                Span::styled(
+                    cx.tr(&format!("state.{}", v.state)).to_string(),
+                    cx.theme.style(Meaning::Focus),
+                ),
             ]),
-            Line::from(Span::styled(v.pickup_point.clone(), cx.theme.style(Meaning::Muted))),
+            Line::from(Span::styled(
+                v.pickup_point.clone(),
+                cx.theme.style(Meaning::Muted),
+            )),
             Line::default(),
             Line::from(vec![h("field.full_name"), Span::raw(dash(&f.full_name))]),
             Line::from(vec![h("field.id_number"), Span::raw(dash(&f.id_number))]),
             Line::from(vec![h("field.phone"), Span::raw(dash(&f.phone))]),
-            Line::from(vec![h("field.business_name"), Span::raw(dash(&f.business_name))]),
-            Line::from(vec![h("field.card_number"), Span::raw(format!("{} {}", dash(&f.card_number), f.card_bank))]),
-            Line::from(vec![h("field.model_code"), Span::raw(format!("{} {}", dash(&f.model_code), v.device_serial.clone().unwrap_or_default()))]),
+            Line::from(vec![
+                h("field.business_name"),
+                Span::raw(dash(&f.business_name)),
+            ]),
+            Line::from(vec![
+                h("field.card_number"),
+                Span::raw(format!("{} {}", dash(&f.card_number), f.card_bank)),
+            ]),
+            Line::from(vec![
+                h("field.model_code"),
+                Span::raw(format!(
+                    "{} {}",
+                    dash(&f.model_code),
+                    v.device_serial.clone().unwrap_or_default()
+                )),
+            ]),
         ];
         if let Some(d) = &v.deposit {
-            lines.push(Line::from(vec![h("detail.deposit"), Span::raw(format!("{} · {}", d.amount, cx.tr(&format!("deposit.{}", d.state))))]));
+            lines.push(Line::from(vec![
+                h("detail.deposit"),
+                Span::raw(format!(
+                    "{} · {}",
+                    d.amount,
+                    cx.tr(&format!("deposit.{}", d.state))
+                )),
+            ]));
         }
         if let Some(r) = &v.reason {
-            lines.push(Line::from(vec![h("detail.reason"), Span::styled(r.clone(), cx.theme.style(Meaning::Warning))]));
+            lines.push(Line::from(vec![
+                h("detail.reason"),
+                Span::styled(r.clone(), cx.theme.style(Meaning::Warning)),
+            ]));
         }
         lines.push(Line::default());
         for item in ChecklistItem::ALL {
@@ -115,10 +168,20 @@ impl Screen for Detail {
                 Span::raw(cx.tr(&format!("check.{}", item.as_str())).to_string()),
             ]));
         }
-        let block = Block::default().borders(Borders::RIGHT).border_style(cx.theme.style(Meaning::Border));
-        frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), left);
+        let block = Block::default()
+            .borders(Borders::RIGHT)
+            .border_style(cx.theme.style(Meaning::Border));
+        frame.render_widget(
+            Paragraph::new(lines)
+                .block(block)
+                .wrap(Wrap { trim: false }),
+            left,
+        );
 
-        let mut tl = vec![Line::from(Span::styled(cx.tr("detail.timeline").to_string(), cx.theme.style(Meaning::Heading)))];
+        let mut tl = vec![Line::from(Span::styled(
+            cx.tr("detail.timeline").to_string(),
+            cx.theme.style(Meaning::Heading),
+        ))];
         for row in &self.timeline {
             let when = super::local_time(&row.at, false);
             let moved = match (&row.from_state, &row.to_state) {
@@ -128,10 +191,20 @@ impl Screen for Detail {
             };
             tl.push(Line::from(vec![
                 Span::styled(format!(" {when} "), cx.theme.style(Meaning::Muted)),
-                Span::styled(format!("{:<5}", row.staff_no.as_deref().unwrap_or("-")), cx.theme.style(Meaning::Key)),
+                Span::styled(
+                    format!("{:<5}", row.staff_no.as_deref().unwrap_or("-")),
+                    cx.theme.style(Meaning::Key),
+                ),
                 Span::raw(format!(" {}{moved}", row.action)),
             ]));
         }
-        frame.render_widget(Paragraph::new(tl).scroll((self.scroll, 0)), Rect { x: right.x + 1, width: right.width.saturating_sub(1), ..right });
+        frame.render_widget(
+            Paragraph::new(tl).scroll((self.scroll, 0)),
+            Rect {
+                x: right.x + 1,
+                width: right.width.saturating_sub(1),
+                ..right
+            },
+        );
     }
 }

@@ -53,7 +53,11 @@ const KEYS: &[Binding] = &[
     Binding::extra(Key::plain(KeyCode::Up), "home.up", "key.up"),
     Binding::extra(Key::plain(KeyCode::Down), "home.down", "key.down"),
     Binding::extra(Key::plain(KeyCode::PageUp), "home.page_up", "key.page_up"),
-    Binding::extra(Key::plain(KeyCode::PageDown), "home.page_down", "key.page_down"),
+    Binding::extra(
+        Key::plain(KeyCode::PageDown),
+        "home.page_down",
+        "key.page_down",
+    ),
 ];
 
 const FIND_KEYS: &[Binding] = &[
@@ -89,10 +93,17 @@ impl Home {
             .map(|p| format!("{} {}", p.code, p.name))
             .unwrap_or_default();
         self.today = cx.desk.today_counts(point).unwrap_or_default();
-        let queue = cx.desk.queue(point, &QUEUE_STATES, PER_STATE).unwrap_or_default();
+        let queue = cx
+            .desk
+            .queue(point, &QUEUE_STATES, PER_STATE)
+            .unwrap_or_default();
         self.rows.clear();
         for s in QUEUE_STATES {
-            let items: Vec<QueueRow> = queue.iter().filter(|r| r.state == s.as_str()).cloned().collect();
+            let items: Vec<QueueRow> = queue
+                .iter()
+                .filter(|r| r.state == s.as_str())
+                .cloned()
+                .collect();
             if items.is_empty() {
                 continue;
             }
@@ -107,7 +118,11 @@ impl Home {
 
     fn search(&mut self, cx: &mut Cx) {
         let q = self.find.value();
-        self.found = if q.trim().is_empty() { None } else { cx.desk.find(&q, 100).ok() };
+        self.found = if q.trim().is_empty() {
+            None
+        } else {
+            cx.desk.find(&q, 100).ok()
+        };
         self.selected = 0;
     }
 
@@ -132,7 +147,10 @@ impl Home {
         let n = self.list_len();
         self.selected = self.selected.min(n.saturating_sub(1));
         // Group headers are not selectable.
-        if self.found.is_none() && matches!(self.rows.get(self.selected), Some(Row::Group(..))) && self.selected + 1 < n {
+        if self.found.is_none()
+            && matches!(self.rows.get(self.selected), Some(Row::Group(..)))
+            && self.selected + 1 < n
+        {
             self.selected += 1;
         }
     }
@@ -207,11 +225,7 @@ impl Screen for Home {
                 return Action::Notice(Notice::Info(cx.tr("home.refreshed").to_string()));
             }
             Some("home.logout") => return Action::Logout,
-            _ if self.finding => {
-                if self.find.on_key(&key) {
-                    self.search(cx);
-                }
-            }
+            _ if self.finding && self.find.on_key(&key) => self.search(cx),
             _ => {}
         }
         Action::None
@@ -226,8 +240,19 @@ impl Screen for Home {
     }
 
     fn render(&mut self, frame: &mut Frame, area: Rect, cx: &Cx) {
-        let [top, find, list] = Layout::vertical([Constraint::Length(2), Constraint::Length(2), Constraint::Min(3)]).areas(area);
-        let count = |action: &str| self.today.iter().find(|(a, _)| a == action).map_or(0, |x| x.1).to_string();
+        let [top, find, list] = Layout::vertical([
+            Constraint::Length(2),
+            Constraint::Length(2),
+            Constraint::Min(3),
+        ])
+        .areas(area);
+        let count = |action: &str| {
+            self.today
+                .iter()
+                .find(|(a, _)| a == action)
+                .map_or(0, |x| x.1)
+                .to_string()
+        };
         let today = cx.t.f(
             "home.today",
             &[
@@ -240,35 +265,67 @@ impl Screen for Home {
         );
         frame.render_widget(
             Paragraph::new(vec![
-                Line::from(Span::styled(format!(" {}", self.point), cx.theme.style(Meaning::Heading))),
-                Line::from(Span::styled(format!(" {today}"), cx.theme.style(Meaning::Muted))),
+                Line::from(Span::styled(
+                    format!(" {}", self.point),
+                    cx.theme.style(Meaning::Heading),
+                )),
+                Line::from(Span::styled(
+                    format!(" {today}"),
+                    cx.theme.style(Meaning::Muted),
+                )),
             ]),
             top,
         );
         let label = format!(" {} ", cx.tr("home.find_label"));
         let lw = crate::tui::widgets::width::width(&label) as u16;
         frame.render_widget(
-            Paragraph::new(Span::styled(label, cx.theme.style(if self.finding { Meaning::Focus } else { Meaning::Heading }))),
+            Paragraph::new(Span::styled(
+                label,
+                cx.theme.style(if self.finding {
+                    Meaning::Focus
+                } else {
+                    Meaning::Heading
+                }),
+            )),
             Rect::new(find.x, find.y, lw, 1),
         );
         let field = Rect::new(find.x + lw, find.y, find.width.saturating_sub(lw + 1), 1);
         if self.find.is_empty() && !self.finding {
-            frame.render_widget(Paragraph::new(Span::styled(cx.tr("home.find_hint").to_string(), cx.theme.style(Meaning::Muted))), field);
+            frame.render_widget(
+                Paragraph::new(Span::styled(
+                    cx.tr("home.find_hint").to_string(),
+                    cx.theme.style(Meaning::Muted),
+                )),
+                field,
+            );
         } else {
             self.find.render(frame, field, self.finding, cx.theme);
         }
 
-        let block = Block::default().borders(Borders::TOP).border_style(cx.theme.style(Meaning::Border)).title(match &self.found {
-            Some(f) => cx.t.f("home.results", &[("n", &f.len().to_string())]),
-            None => cx.tr("home.queue").to_string(),
-        });
+        let block = Block::default()
+            .borders(Borders::TOP)
+            .border_style(cx.theme.style(Meaning::Border))
+            .title(match &self.found {
+                Some(f) => cx.t.f("home.results", &[("n", &f.len().to_string())]),
+                None => cx.tr("home.queue").to_string(),
+            });
         let inner = block.inner(list);
         frame.render_widget(block, list);
         let height = usize::from(inner.height);
         let n = self.list_len();
         if n == 0 {
-            let empty = if self.found.is_some() { "home.nothing_found" } else { "home.queue_empty" };
-            frame.render_widget(Paragraph::new(Span::styled(format!(" {}", cx.tr(empty)), cx.theme.style(Meaning::Muted))), inner);
+            let empty = if self.found.is_some() {
+                "home.nothing_found"
+            } else {
+                "home.queue_empty"
+            };
+            frame.render_widget(
+                Paragraph::new(Span::styled(
+                    format!(" {}", cx.tr(empty)),
+                    cx.theme.style(Meaning::Muted),
+                )),
+                inner,
+            );
             return;
         }
         // Only the visible window is built into lines.
@@ -293,8 +350,16 @@ impl Screen for Home {
 }
 
 fn item_line<'a>(r: &QueueRow, selected: bool, cx: &Cx, with_state: bool) -> Line<'a> {
-    let marker = if selected { cx.theme.marker(Meaning::Focus) } else { "  " };
-    let state = if with_state { fit(cx.tr(&format!("state.{}", r.state)), 12) } else { String::new() };
+    let marker = if selected {
+        cx.theme.marker(Meaning::Focus)
+    } else {
+        "  "
+    };
+    let state = if with_state {
+        fit(cx.tr(&format!("state.{}", r.state)), 12)
+    } else {
+        String::new()
+    };
     let when = super::local_time(&r.updated_at, true);
     let text = format!(
         " {marker}{}  {state}{}  {}  {}  {}",
@@ -304,6 +369,10 @@ fn item_line<'a>(r: &QueueRow, selected: bool, cx: &Cx, with_state: bool) -> Lin
         fit(r.model_code.as_deref().unwrap_or(""), 8),
         when
     );
-    let style = if selected { cx.theme.style(Meaning::Selected) } else { cx.theme.style(Meaning::Normal) };
+    let style = if selected {
+        cx.theme.style(Meaning::Selected)
+    } else {
+        cx.theme.style(Meaning::Normal)
+    };
     Line::from(Span::styled(text, style))
 }

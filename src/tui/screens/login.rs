@@ -102,7 +102,12 @@ impl Screen for Login {
     }
 
     fn bindings(&self) -> Vec<Binding> {
-        if self.lock_for.is_some() { LOCK_KEYS } else { KEYS }.to_vec()
+        if self.lock_for.is_some() {
+            LOCK_KEYS
+        } else {
+            KEYS
+        }
+        .to_vec()
     }
 
     fn text_focused(&self) -> bool {
@@ -150,17 +155,33 @@ impl Screen for Login {
         frame.render_widget(block, r);
         let mut lines = Vec::new();
         match &self.lock_for {
-            Some((no, name)) => lines.push(Line::from(cx.t.f("login.locked_for", &[("staff", no), ("name", name)]))),
+            Some((no, name)) => lines.push(Line::from(
+                cx.t.f("login.locked_for", &[("staff", no), ("name", name)]),
+            )),
             None => lines.push(Line::from(cx.tr("login.prompt").to_string())),
         }
         lines.push(Line::default());
         frame.render_widget(Paragraph::new(lines), inner);
         let label_w = 12;
-        let row = |i: u16| Rect::new(inner.x + 1, inner.y + 2 + i * 2, inner.width.saturating_sub(2), 1);
-        for (i, label) in [cx.tr("login.staff_no"), cx.tr("login.pin")].iter().enumerate() {
+        let row = |i: u16| {
+            Rect::new(
+                inner.x + 1,
+                inner.y + 2 + i * 2,
+                inner.width.saturating_sub(2),
+                1,
+            )
+        };
+        for (i, label) in [cx.tr("login.staff_no"), cx.tr("login.pin")]
+            .iter()
+            .enumerate()
+        {
             let r = row(i as u16);
             let focused = self.focus == i;
-            let marker = if focused { cx.theme.marker(Meaning::Focus) } else { "  " };
+            let marker = if focused {
+                cx.theme.marker(Meaning::Focus)
+            } else {
+                "  "
+            };
             frame.render_widget(
                 Paragraph::new(Line::from(vec![
                     Span::styled(marker, cx.theme.style(Meaning::Focus)),
@@ -168,7 +189,12 @@ impl Screen for Login {
                 ])),
                 Rect::new(r.x, r.y, label_w + 2, 1),
             );
-            let field_area = Rect::new(r.x + label_w + 3, r.y, r.width.saturating_sub(label_w + 3), 1);
+            let field_area = Rect::new(
+                r.x + label_w + 3,
+                r.y,
+                r.width.saturating_sub(label_w + 3),
+                1,
+            );
             let field = if i == 0 { &self.staff_no } else { &self.pin };
             field.render(frame, field_area, focused, cx.theme);
         }
@@ -180,9 +206,20 @@ impl Screen for Login {
             )));
         }
         if let Some(h) = &self.hint {
-            foot.push(Line::from(Span::styled(h.clone(), cx.theme.style(Meaning::Muted))));
+            foot.push(Line::from(Span::styled(
+                h.clone(),
+                cx.theme.style(Meaning::Muted),
+            )));
         }
-        let foot_area = Rect::new(inner.x + 1, inner.y + 7, inner.width.saturating_sub(2), inner.height.saturating_sub(7));
-        frame.render_widget(Paragraph::new(foot).wrap(ratatui::widgets::Wrap { trim: true }), foot_area);
+        let foot_area = Rect::new(
+            inner.x + 1,
+            inner.y + 7,
+            inner.width.saturating_sub(2),
+            inner.height.saturating_sub(7),
+        );
+        frame.render_widget(
+            Paragraph::new(foot).wrap(ratatui::widgets::Wrap { trim: true }),
+            foot_area,
+        );
     }
 }

@@ -39,12 +39,18 @@ pub fn open_application(id: i64, cx: &mut Cx) -> Action {
 /// Start a new application at the actor's pickup point.
 pub fn new_application(cx: &mut Cx) -> Action {
     // FORM-HELPER: replaced by the application form screen.
-    Action::Notice(super::screen::Notice::Error(cx.tr("app.internal_error").to_string()))
+    Action::Notice(super::screen::Notice::Error(
+        cx.tr("app.internal_error").to_string(),
+    ))
 }
 
 /// The screen where `state`'s next step is done, if the actor may do it.
 /// Each step's screen registers itself here.
-pub fn next_step(state: crate::domain::lifecycle::ApplicationState, id: i64, cx: &mut Cx) -> Option<Box<dyn super::screen::Screen>> {
+pub fn next_step(
+    state: crate::domain::lifecycle::ApplicationState,
+    id: i64,
+    cx: &mut Cx,
+) -> Option<Box<dyn super::screen::Screen>> {
     use crate::domain::lifecycle::ApplicationState as S;
     let _ = (id, &cx);
     match state {
@@ -64,7 +70,13 @@ pub fn local_time(instant: &str, with_year: bool) -> String {
     match chrono::DateTime::parse_from_rfc3339(instant) {
         Ok(t) => {
             let local = t.with_timezone(&crate::desk::china_offset());
-            local.format(if with_year { "%Y-%m-%d %H:%M" } else { "%m-%d %H:%M" }).to_string()
+            local
+                .format(if with_year {
+                    "%Y-%m-%d %H:%M"
+                } else {
+                    "%m-%d %H:%M"
+                })
+                .to_string()
         }
         Err(_) => instant.to_string(),
     }

@@ -40,8 +40,13 @@ impl Welcome {
             Ok(report) => {
                 tracing::info!(merchants = report.merchants, "demo data loaded");
                 let mut login = Login::new();
-                let logins: Vec<String> =
-                    report.logins.iter().map(|(no, role, pin)| format!("{no}/{pin} ({})", cx.tr(&format!("role.{role}")))).collect();
+                let logins: Vec<String> = report
+                    .logins
+                    .iter()
+                    .map(|(no, role, pin)| {
+                        format!("{no}/{pin} ({})", cx.tr(&format!("role.{role}")))
+                    })
+                    .collect();
                 login.hint = Some(cx.t.f("welcome.demo_logins", &[("logins", &logins.join("  "))]));
                 Action::Replace(Box::new(login))
             }
@@ -82,16 +87,38 @@ impl Screen for Welcome {
             .borders(Borders::ALL)
             .border_style(cx.theme.style(Meaning::Border))
             .title(format!(" {} ", cx.tr("welcome.title")));
-        let mut lines = vec![Line::from(cx.tr("welcome.intro").to_string()), Line::default()];
+        let mut lines = vec![
+            Line::from(cx.tr("welcome.intro").to_string()),
+            Line::default(),
+        ];
         for (i, key) in ["welcome.demo", "welcome.setup"].iter().enumerate() {
             let sel = i == self.selected;
-            let style = if sel { cx.theme.style(Meaning::Selected) } else { cx.theme.style(Meaning::Normal) };
-            let marker = if sel { cx.theme.marker(Meaning::Focus) } else { "  " };
-            lines.push(Line::from(Span::styled(format!("{marker}{}", cx.tr(key)), style)));
+            let style = if sel {
+                cx.theme.style(Meaning::Selected)
+            } else {
+                cx.theme.style(Meaning::Normal)
+            };
+            let marker = if sel {
+                cx.theme.marker(Meaning::Focus)
+            } else {
+                "  "
+            };
+            lines.push(Line::from(Span::styled(
+                format!("{marker}{}", cx.tr(key)),
+                style,
+            )));
         }
         lines.push(Line::default());
-        lines.push(Line::from(Span::styled(cx.tr("welcome.note").to_string(), cx.theme.style(Meaning::Muted))));
-        frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), r);
+        lines.push(Line::from(Span::styled(
+            cx.tr("welcome.note").to_string(),
+            cx.theme.style(Meaning::Muted),
+        )));
+        frame.render_widget(
+            Paragraph::new(lines)
+                .block(block)
+                .wrap(Wrap { trim: false }),
+            r,
+        );
     }
 }
 
@@ -132,8 +159,18 @@ impl Setup {
         }
         let (code, name, address, no, person, pin) = (v(0), v(1), v(2), v(3), v(4), v(5));
         let result = cx.desk.bootstrap(
-            NewPoint { code: &code, name: &name, address: &address },
-            NewStaffMember { staff_no: &no, name: &person, role: Role::Supervisor, pin: &pin, point_code: Some(&code) },
+            NewPoint {
+                code: &code,
+                name: &name,
+                address: &address,
+            },
+            NewStaffMember {
+                staff_no: &no,
+                name: &person,
+                role: Role::Supervisor,
+                pin: &pin,
+                point_code: Some(&code),
+            },
         );
         match result {
             Ok(actor) => Action::LoggedIn(actor),
@@ -195,15 +232,31 @@ impl Screen for Setup {
         let inner = block.inner(r);
         frame.render_widget(block, r);
         frame.render_widget(
-            Paragraph::new(Span::styled(cx.tr("setup.intro").to_string(), cx.theme.style(Meaning::Muted))),
+            Paragraph::new(Span::styled(
+                cx.tr("setup.intro").to_string(),
+                cx.theme.style(Meaning::Muted),
+            )),
             Rect::new(inner.x + 1, inner.y, inner.width.saturating_sub(2), 1),
         );
-        let body = Rect::new(inner.x + 1, inner.y + 2, inner.width.saturating_sub(2), inner.height.saturating_sub(4));
+        let body = Rect::new(
+            inner.x + 1,
+            inner.y + 2,
+            inner.width.saturating_sub(2),
+            inner.height.saturating_sub(4),
+        );
         self.form.render(frame, body, cx, 16);
         if let Some(e) = &self.error {
             frame.render_widget(
-                Paragraph::new(Span::styled(format!("{}{e}", cx.theme.marker(Meaning::Error)), cx.theme.style(Meaning::Error))),
-                Rect::new(inner.x + 1, inner.y + inner.height.saturating_sub(1), inner.width.saturating_sub(2), 1),
+                Paragraph::new(Span::styled(
+                    format!("{}{e}", cx.theme.marker(Meaning::Error)),
+                    cx.theme.style(Meaning::Error),
+                )),
+                Rect::new(
+                    inner.x + 1,
+                    inner.y + inner.height.saturating_sub(1),
+                    inner.width.saturating_sub(2),
+                    1,
+                ),
             );
         }
     }

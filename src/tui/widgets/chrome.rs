@@ -62,8 +62,15 @@ impl Chrome<'_> {
     pub fn footer(&self, frame: &mut Frame, area: Rect, bindings: &[Binding]) {
         let mut spans = vec![Span::raw(" ")];
         let help = Binding::new(crate::tui::keymap::Key::ch('?'), "app.help", "key.help");
-        for b in bindings.iter().filter(|b| b.footer).chain(std::iter::once(&help)) {
-            spans.push(Span::styled(b.key.to_string(), self.theme.style(Meaning::Key)));
+        for b in bindings
+            .iter()
+            .filter(|b| b.footer)
+            .chain(std::iter::once(&help))
+        {
+            spans.push(Span::styled(
+                b.key.to_string(),
+                self.theme.style(Meaning::Key),
+            ));
             spans.push(Span::raw(format!(" {}  ", self.t.t(b.help))));
         }
         frame.render_widget(Paragraph::new(Line::from(spans)), area);
@@ -75,7 +82,13 @@ impl Chrome<'_> {
         let h = (bindings.len() as u16 + 8).min(area.height.saturating_sub(2));
         let r = centered(area, w, h);
         frame.render_widget(Clear, r);
-        let mut lines = vec![Line::from(Span::styled(title.to_string(), self.theme.style(Meaning::Heading))), Line::default()];
+        let mut lines = vec![
+            Line::from(Span::styled(
+                title.to_string(),
+                self.theme.style(Meaning::Heading),
+            )),
+            Line::default(),
+        ];
         let globals = [
             ("F1 / ?", "key.help"),
             ("Esc", "key.back"),
@@ -83,7 +96,10 @@ impl Chrome<'_> {
         ];
         for b in bindings {
             lines.push(Line::from(vec![
-                Span::styled(format!("  {:<12}", b.key.to_string()), self.theme.style(Meaning::Key)),
+                Span::styled(
+                    format!("  {:<12}", b.key.to_string()),
+                    self.theme.style(Meaning::Key),
+                ),
                 Span::raw(self.t.t(b.help).to_string()),
             ]));
         }
@@ -98,7 +114,12 @@ impl Chrome<'_> {
             .borders(Borders::ALL)
             .border_style(self.theme.style(Meaning::Border))
             .title(format!(" {} ", self.t.t("help.title")));
-        frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), r);
+        frame.render_widget(
+            Paragraph::new(lines)
+                .block(block)
+                .wrap(Wrap { trim: false }),
+            r,
+        );
     }
 
     pub fn too_small(&self, frame: &mut Frame, area: Rect) {
@@ -120,5 +141,10 @@ impl Chrome<'_> {
 pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
     let w = w.min(area.width);
     let h = h.min(area.height);
-    Rect::new(area.x + (area.width - w) / 2, area.y + (area.height - h) / 2, w, h)
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
 }

@@ -34,8 +34,14 @@ impl Screen for Confirm {
     }
     fn on_key(&mut self, key: KeyEvent, cx: &mut Cx) -> Action {
         match lookup(&cx.keys.resolve(KEYS), &key) {
-            Some("confirm.yes") => Action::Answer { tag: self.tag, yes: true },
-            Some("confirm.no") => Action::Answer { tag: self.tag, yes: false },
+            Some("confirm.yes") => Action::Answer {
+                tag: self.tag,
+                yes: true,
+            },
+            Some("confirm.no") => Action::Answer {
+                tag: self.tag,
+                yes: false,
+            },
             _ => Action::None,
         }
     }
@@ -45,12 +51,18 @@ impl Screen for Confirm {
         let lines = vec![
             Line::from(self.question.clone()),
             Line::default(),
-            Line::styled(cx.tr("confirm.hint").to_string(), cx.theme.style(Meaning::Muted)),
+            Line::styled(
+                cx.tr("confirm.hint").to_string(),
+                cx.theme.style(Meaning::Muted),
+            ),
         ];
         let block = Block::default()
             .borders(Borders::ALL)
             .border_style(cx.theme.style(Meaning::Focus))
             .title(format!(" {} ", cx.tr("confirm.title")));
-        frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: true }), r);
+        frame.render_widget(
+            Paragraph::new(lines).block(block).wrap(Wrap { trim: true }),
+            r,
+        );
     }
 }

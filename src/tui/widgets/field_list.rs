@@ -22,7 +22,12 @@ pub struct Field {
 
 impl Field {
     pub fn new(label: &'static str, input: TextField) -> Field {
-        Field { label, input, message: None, hint: None }
+        Field {
+            label,
+            input,
+            message: None,
+            hint: None,
+        }
     }
 }
 
@@ -37,7 +42,10 @@ impl FieldList {
     }
 
     pub fn value(&self, i: usize) -> String {
-        self.fields.get(i).map(|f| f.input.value()).unwrap_or_default()
+        self.fields
+            .get(i)
+            .map(|f| f.input.value())
+            .unwrap_or_default()
     }
 
     pub fn focused(&mut self) -> Option<&mut Field> {
@@ -75,34 +83,63 @@ impl FieldList {
         let per = 2u16;
         let visible = usize::from((area.height / per).max(1));
         let first = self.focus.saturating_sub(visible.saturating_sub(1));
-        for (row, (i, f)) in self.fields.iter().enumerate().skip(first).take(visible).enumerate() {
+        for (row, (i, f)) in self
+            .fields
+            .iter()
+            .enumerate()
+            .skip(first)
+            .take(visible)
+            .enumerate()
+        {
             let y = area.y + row as u16 * per;
             let focused = i == self.focus;
-            let marker = if focused { cx.theme.marker(Meaning::Focus) } else { "  " };
+            let marker = if focused {
+                cx.theme.marker(Meaning::Focus)
+            } else {
+                "  "
+            };
             let label = fit(cx.tr(f.label), usize::from(label_width));
             frame.render_widget(
                 Paragraph::new(Line::from(vec![
                     Span::styled(marker, cx.theme.style(Meaning::Focus)),
-                    Span::styled(label, cx.theme.style(if focused { Meaning::Focus } else { Meaning::Heading })),
+                    Span::styled(
+                        label,
+                        cx.theme.style(if focused {
+                            Meaning::Focus
+                        } else {
+                            Meaning::Heading
+                        }),
+                    ),
                 ])),
                 Rect::new(area.x, y, label_width + 2, 1),
             );
             let value_x = area.x + label_width + 3;
             let value_w = area.width.saturating_sub(label_width + 3);
-            let hint_w = f.hint.as_ref().map(|h| crate::tui::widgets::width::width(h) as u16 + 2).unwrap_or(0);
+            let hint_w = f
+                .hint
+                .as_ref()
+                .map(|h| crate::tui::widgets::width::width(h) as u16 + 2)
+                .unwrap_or(0);
             let input_w = value_w.saturating_sub(hint_w).max(8).min(value_w);
-            f.input.render(frame, Rect::new(value_x, y, input_w, 1), focused, cx.theme);
+            f.input
+                .render(frame, Rect::new(value_x, y, input_w, 1), focused, cx.theme);
             if let Some(h) = &f.hint {
                 let hx = value_x + input_w;
                 frame.render_widget(
-                    Paragraph::new(Span::styled(format!("  {h}"), cx.theme.style(Meaning::Muted))),
+                    Paragraph::new(Span::styled(
+                        format!("  {h}"),
+                        cx.theme.style(Meaning::Muted),
+                    )),
                     Rect::new(hx, y, value_w.saturating_sub(input_w), 1),
                 );
             }
             if let Some((m, text)) = &f.message {
                 if y + 1 < area.y + area.height {
                     frame.render_widget(
-                        Paragraph::new(Span::styled(format!("{}{text}", cx.theme.marker(*m)), cx.theme.style(*m))),
+                        Paragraph::new(Span::styled(
+                            format!("{}{text}", cx.theme.marker(*m)),
+                            cx.theme.style(*m),
+                        )),
                         Rect::new(value_x, y + 1, value_w, 1),
                     );
                 }

@@ -33,11 +33,20 @@ pub struct TextField {
 
 impl TextField {
     pub fn new(grouping: Grouping, max_chars: usize) -> TextField {
-        TextField { value: Vec::new(), cursor: 0, grouping, max_chars, secret: false }
+        TextField {
+            value: Vec::new(),
+            cursor: 0,
+            grouping,
+            max_chars,
+            secret: false,
+        }
     }
 
     pub fn secret(max_chars: usize) -> TextField {
-        TextField { secret: true, ..TextField::new(Grouping::None, max_chars) }
+        TextField {
+            secret: true,
+            ..TextField::new(Grouping::None, max_chars)
+        }
     }
 
     pub fn with_value(mut self, v: &str) -> TextField {
@@ -50,7 +59,11 @@ impl TextField {
     }
 
     pub fn set(&mut self, v: &str) {
-        self.value = v.chars().filter(|c| !c.is_control()).take(self.max_chars).collect();
+        self.value = v
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(self.max_chars)
+            .collect();
         self.cursor = self.value.len();
     }
 
@@ -155,10 +168,20 @@ impl TextField {
             }
             col += w;
         }
-        let style = if focused { theme.style(Meaning::Focus) } else { theme.style(Meaning::Normal) };
-        frame.render_widget(Paragraph::new(Line::from(Span::styled(visible, style))), area);
+        let style = if focused {
+            theme.style(Meaning::Focus)
+        } else {
+            theme.style(Meaning::Normal)
+        };
+        frame.render_widget(
+            Paragraph::new(Line::from(Span::styled(visible, style))),
+            area,
+        );
         if focused {
-            let x = area.x + u16::try_from(caret - skip).unwrap_or(0).min(area.width.saturating_sub(1));
+            let x = area.x
+                + u16::try_from(caret - skip)
+                    .unwrap_or(0)
+                    .min(area.width.saturating_sub(1));
             frame.set_cursor_position(Position::new(x, area.y));
         }
     }
@@ -175,7 +198,11 @@ mod tests {
         assert_eq!(f.display().0, "110105 19491231 002X");
         let mut p = TextField::new(PHONE_GROUPS, 11);
         p.insert("138 1234 5678");
-        assert_eq!(p.value(), "13812345678", "spaces from grouping are not kept");
+        assert_eq!(
+            p.value(),
+            "13812345678",
+            "spaces from grouping are not kept"
+        );
         assert_eq!(p.display(), ("138 1234 5678".to_string(), 13));
         let mut c = TextField::new(CARD_GROUPS, 19);
         c.insert("6222020000040001232");
@@ -186,7 +213,11 @@ mod tests {
     fn the_caret_counts_display_columns() {
         let mut f = TextField::new(Grouping::None, 40);
         f.insert("阿卜杜·热合曼");
-        assert_eq!(f.display().1, 13, "6 CJK characters are 12 columns, the dot 1");
+        assert_eq!(
+            f.display().1,
+            13,
+            "6 CJK characters are 12 columns, the dot 1"
+        );
         f.on_key(&KeyEvent::new(KeyCode::Home, KeyModifiers::NONE));
         f.on_key(&KeyEvent::new(KeyCode::Right, KeyModifiers::NONE));
         assert_eq!(f.display().1, 2);
