@@ -5,10 +5,16 @@ use crate::desk::{NewPoint, NewStaffMember};
 use crate::domain::checklist::Role;
 use clap::{Args, Subcommand};
 
-#[derive(Args, Debug)]
+#[derive(Args, Debug, Default)]
 pub struct StatusArgs {
     #[arg(long)]
     pub json: bool,
+    /// With --id-last6: one merchant's own status, as the kiosk shows it.
+    #[arg(long, requires = "id_last6")]
+    pub phone: Option<String>,
+    /// The last 6 characters of the merchant's ID number.
+    #[arg(long, requires = "phone")]
+    pub id_last6: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -103,6 +109,9 @@ pub struct OutboxArgs {
 }
 
 pub fn status(session: &Session, args: &StatusArgs) -> anyhow::Result<i32> {
+    if let (Some(phone), Some(last6)) = (&args.phone, &args.id_last6) {
+        return merchant_status(session, phone, last6, args.json);
+    }
     let desk = session.open_desk()?;
     let counts = desk.counts()?;
     if args.json {
@@ -162,6 +171,10 @@ pub fn demo(session: &Session, args: &DemoArgs) -> anyhow::Result<i32> {
         report.devices_added
     );
     for (state, n) in &report.by_state {
+        println!("  {state:<18} {n:>8}");
+    }
+    println!("Deposits:");
+    for (state, n) in &report.deposits {
         println!("  {state:<18} {n:>8}");
     }
     println!();
@@ -332,6 +345,44 @@ pub fn outbox(session: &Session, args: &OutboxArgs) -> anyhow::Result<i32> {
             "{} message(s) pending; --drain hands them over and marks them sent",
             messages.len()
         );
+    }
+    Ok(0)
+}
+
+fn merchant_status(session: &Session, phone: &str, last6: &str, json: bool) -> anyhow::Result<i32> {
+    let mut desk = session.open_desk()?;
+    let Some(s) = desk.merchant_status(phone, last6)? else {
+        if json {
+            super::output::json(&serde_json::json!({ "found": false }))?;
+        } else {
+            println!("No record found for that phone number and ID number.");
+        }
+        return Ok(1);
+    };
+    if json {
+        let mut v = serde_json::to_value(&s)?;
+        v["found"] = serde_json::Value::Bool(true);
+        super::output::json(&v)?;
+        return Ok(0);
+    }
+    println!("{} ({})  application {}", s.reference, s.name_hint, s.application_state);
+    if let Some(d) = &s.device_state {
+        println!("  device    {d}");
+    }
+    if let (Some(amount), Some(state)) = (s.deposit, &s.deposit_state) {
+        println!("  deposit   {amount} {state}");
+    }
+    if let Some(r) = &s.refund_state {
+        println!("  refund    {} {r}", s.refund_reference.as_deref().unwrap_or(""));
+    }
+    if let (Some(a), Some(b)) = (&s.window_earliest, &s.window_latest) {
+        println!("  expected  {a} to {b}{}", if s.overdue { "  (overdue)" } else { "" });
+    }
+    if let Some(reason) = &s.failure_reason {
+        println!("  failed    {reason}");
+    }
+    for u in &s.unmet {
+        println!("  still to do: {u}");
     }
     Ok(0)
 }

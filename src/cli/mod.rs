@@ -5,6 +5,7 @@ mod admin;
 mod app;
 mod calendar;
 mod check;
+mod money;
 mod output;
 
 use crate::desk::{Actor, Desk, DeskError, Setup};
@@ -66,6 +67,18 @@ pub enum Command {
     App(Box<app::AppCommand>),
     /// Messages for merchants waiting for the SMS gateway.
     Outbox(admin::OutboxArgs),
+    /// Fees after activation.
+    #[command(subcommand)]
+    Fees(money::FeesCommand),
+    /// Card volumes from the acquirer.
+    #[command(subcommand)]
+    Volumes(money::VolumesCommand),
+    /// Deposits and refunds: eligibility, request, confirm, bank batches, results.
+    #[command(subcommand)]
+    Refunds(Box<money::RefundsCommand>),
+    /// Reports.
+    #[command(subcommand)]
+    Report(money::ReportCommand),
 }
 
 /// Parse, run, and turn the outcome into an exit code.
@@ -139,7 +152,7 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
             Ok(0)
         }
         // Not a terminal (a pipe, a script): say what is in the store instead.
-        None => admin::status(&session, &admin::StatusArgs { json: false }),
+        None => admin::status(&session, &admin::StatusArgs::default()),
         Some(Command::Status(a)) => admin::status(&session, &a),
         Some(Command::Check(a)) => check::run(&a),
         Some(Command::Calendar(c)) => calendar::run(&session, c),
@@ -150,5 +163,9 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
         Some(Command::Device(c)) => admin::device(&session, c),
         Some(Command::App(c)) => app::run(&session, *c),
         Some(Command::Outbox(a)) => admin::outbox(&session, &a),
+        Some(Command::Fees(c)) => money::fees(&session, c),
+        Some(Command::Volumes(c)) => money::volumes(&session, c),
+        Some(Command::Refunds(c)) => money::refunds(&session, *c),
+        Some(Command::Report(c)) => money::report(&session, c),
     }
 }

@@ -328,3 +328,54 @@ impl Desk {
         self.run(|tx, ctx| sign_contract(tx, ctx, actor, id, typed_name))
     }
 }
+
+/// What the ID number says about the applicant, without the number itself.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Applicant {
+    pub birth_date: chrono::NaiveDate,
+    pub sex: crate::domain::resident_id::Sex,
+    pub age: u32,
+    pub capacity: Capacity,
+}
+
+/// The latest one-time code's state, never the code itself.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PhoneCodeStatus {
+    pub expires_at: String,
+    pub tries_left: i64,
+    pub used: bool,
+    pub expired: bool,
+}
+
+impl Desk {
+    /// Age, sex and birth date from the ID number (`None` when it does not parse).
+    pub fn applicant_age(&self, id: i64) -> DeskResult<Option<Applicant>> {
+        let app = load(&self.conn, id)?;
+        let today = self.clock.today();
+        Ok(ResidentId::parse(&app.form.id_number, today)
+            .ok()
+            .map(|rid| Applicant {
+                birth_date: rid.birth_date(),
+                sex: rid.sex(),
+                age: rid.age_on(today),
+                capacity: capacity_on(&rid, today),
+            }))
+    }
+
+    /// Whether a code was sent and how many tries it has left.
+    pub fn phone_code_status(&self, id: i64) -> DeskResult<Option<PhoneCodeStatus>> {
+        load(&self.conn, id)?;
+        let Some(code) = store::checklist::latest_code(&self.conn, id)? else {
+            return Ok(None);
+        };
+        let expired = DateTime::parse_from_rfc3339(&code.expires_at)
+            .map(|t| self.clock.now() > t.with_timezone(&Utc))
+            .unwrap_or(true);
+        Ok(Some(PhoneCodeStatus {
+            expires_at: code.expires_at,
+            tries_left: (CODE_ATTEMPTS - code.attempts).max(0),
+            used: code.used,
+            expired,
+        }))
+    }
+}

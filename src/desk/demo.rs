@@ -43,6 +43,8 @@ pub struct DemoReport {
     pub merchants: usize,
     pub devices_added: usize,
     pub by_state: BTreeMap<String, usize>,
+    /// Deposits by state after the demo's refunds.
+    pub deposits: BTreeMap<String, usize>,
     pub logins: Vec<(String, String, String)>,
 }
 
@@ -305,7 +307,9 @@ impl Desk {
             *by_state.entry(reached.as_str().to_string()).or_default() += 1;
         }
         tx.commit().map_err(super::error::from_sqlite)?;
+        let deposits = self.demo_money(&mut rng, &staff[1], &supervisor)?;
         Ok(DemoReport {
+            deposits,
             merchants,
             devices_added,
             by_state,

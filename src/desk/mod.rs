@@ -4,23 +4,36 @@
 
 mod apply;
 mod auth;
+mod bank;
 mod bind;
 mod calendar;
 mod checklist;
 mod context;
 pub mod demo;
+mod demo_money;
+mod eligibility;
+mod fees;
 mod error;
 mod outbox;
 mod query;
+mod refund;
+mod reveal;
 mod review;
 mod setup;
+mod status;
 
 pub use apply::Saved;
 pub use auth::Actor;
 pub use bind::{HandOver, PAYMENT_METHODS};
+pub use checklist::{Applicant, PhoneCodeStatus, CODE_MINUTES};
 pub use context::{china_offset, Clock, Ctx, Setup};
 pub use error::{DeskError, DeskResult};
+pub use bank::{BatchPreview, BatchReport, ImportReport, VolumeReport};
+pub use fees::FeeStatus;
+pub use status::{day_bounds, DailyReport, MerchantStatus, Totals};
+pub use refund::{Confirmed, NewCard};
 pub use query::{ApplicationView, ReviewFacts};
+pub use reveal::Revealable;
 pub use setup::{NewPoint, NewStaffMember};
 
 use crate::domain::bank_card::BinTable;

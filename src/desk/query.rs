@@ -153,3 +153,27 @@ impl Desk {
         Ok(store::search::today(&self.conn, point_id, &start)?)
     }
 }
+
+impl Desk {
+    /// A draft's form in full, for the clerk to go on editing it; only drafts
+    /// are editable, so anything else is refused (and stays masked elsewhere).
+    pub fn draft_form(&self, id: i64) -> DeskResult<ApplicationForm> {
+        let app = load(&self.conn, id)?;
+        if app.state != crate::domain::lifecycle::ApplicationState::Draft {
+            return super::error::refuse(
+                "application.not_draft",
+                format!(
+                    "{} is {} and can no longer be edited.",
+                    app.reference(),
+                    app.state
+                ),
+            );
+        }
+        Ok(app.form)
+    }
+
+    /// `BJ01 朝阳门便利店`: how a pickup point is shown on screen.
+    pub fn point_label(&self, point_id: i64) -> DeskResult<Option<String>> {
+        Ok(store::point::get(&self.conn, point_id)?.map(|p| format!("{} {}", p.code, p.name)))
+    }
+}

@@ -4,12 +4,15 @@
 pub mod application;
 pub mod audit;
 pub mod checklist;
+pub mod dashboard;
 pub mod device;
 pub mod holiday;
 pub mod merchant;
 pub mod money;
 pub mod outbox;
 pub mod point;
+pub mod report;
+pub mod refund;
 pub mod search;
 pub mod staff;
 pub mod status;
@@ -21,12 +24,16 @@ use std::path::Path;
 use std::sync::LazyLock;
 use std::time::Duration;
 
-static MIGRATIONS: LazyLock<Migrations<'static>> =
-    LazyLock::new(|| Migrations::new(vec![M::up(include_str!("migrations/001_foundation.sql"))]));
+static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
+    Migrations::new(vec![
+        M::up(include_str!("migrations/001_foundation.sql")),
+        M::up(include_str!("migrations/002_refunds.sql")),
+    ])
+});
 
 /// The schema version a store has after `open`.
 pub fn schema_version() -> usize {
-    1
+    2
 }
 
 /// Open (creating if needed) and migrate the store at `path`.

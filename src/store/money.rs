@@ -15,8 +15,8 @@ pub fn insert_deposit(
     now: &str,
 ) -> Result<i64> {
     conn.prepare_cached(
-        "INSERT INTO deposit (application_id, merchant_id, device_id, amount_fen, state, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, 'held', ?5, ?5)",
+        "INSERT INTO deposit (application_id, merchant_id, device_id, amount_fen, state, created_at, updated_at, pickup_point_id)
+         VALUES (?1, ?2, ?3, ?4, 'held', ?5, ?5, (SELECT pickup_point_id FROM application WHERE id = ?1))",
     )?
     .execute(params![application_id, merchant_id, device_id, amount.fen(), now])?;
     Ok(conn.last_insert_rowid())

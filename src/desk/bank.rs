@@ -1,0 +1,253 @@
+//! Refund batches to the bank, the bank's settlement results back, and the
+//! acquirer's card volumes: all or nothing, and the same file twice changes nothing.
+
+use super::auth::Actor;
+use super::eligibility::refresh;
+use super::error::{refuse, DeskError, DeskResult};
+use super::{audit, Desk};
+use crate::domain::bank_files::{excel_digits, excel_text, scan_settlement, scan_volumes, sha256_hex, LineError};
+use crate::domain::money::Fen;
+use crate::domain::problem::Problem;
+use crate::store;
+use serde::Serialize;
+use std::io::Write;
+use std::path::Path;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BatchPreview {
+    pub count: usize,
+    pub total: Fen,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BatchReport {
+    pub reference: String,
+    pub count: usize,
+    pub total: Fen,
+    pub file: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportReport {
+    pub lines: usize,
+    pub refunded: usize,
+    pub failed: usize,
+    /// Lines already applied by an earlier import of the same results.
+    pub unchanged: usize,
+    /// The whole file was imported before: nothing changed.
+    pub already_imported: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct VolumeReport {
+    pub lines: usize,
+    pub total: Fen,
+    pub devices: usize,
+    pub already_imported: bool,
+}
+
+fn bad_lines(what: &str, errors: &mut [LineError]) -> DeskError {
+    errors.sort_by_key(|e| e.line);
+    let list: Vec<String> = errors.iter().map(|e| format!("line {}: {}", e.line, e.message)).collect();
+    DeskError::Refused(Problem::new(
+        "import.bad_lines",
+        format!("Nothing was imported: the {what} file has {} bad line(s). {}", errors.len(), list.join("; ")),
+    ))
+}
+
+fn write_owner_only(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut f = options.open(path)?;
+    f.write_all(bytes)?;
+    f.sync_all()?;
+    Ok(())
+}
+
+impl Desk {
+    /// What an export would send now.
+    pub fn batch_preview(&self) -> DeskResult<BatchPreview> {
+        let refunds = store::refund::confirmed_refunds(&self.conn)?;
+        let total = Fen::sum_checked(refunds.iter().map(|r| r.amount)).ok_or_else(|| anyhow::anyhow!("total overflows"))?;
+        Ok(BatchPreview { count: refunds.len(), total })
+    }
+
+    /// Write every confirmed refund into one file for the bank (UTF-8 with BOM,
+    /// Excel-safe, owner-only) and mark them sent, in one transaction.
+    pub fn export_batch(&mut self, actor: &Actor, out: &Path) -> DeskResult<BatchReport> {
+        actor.require_supervisor("export a refund batch")?;
+        if out.exists() {
+            return refuse("batch.exists", format!("{} exists already; choose a new file name.", out.display()));
+        }
+        let partial = out.with_extension("partial");
+        let file_name = out.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        let report = self.run(|tx, ctx| {
+            let refunds = store::refund::confirmed_refunds(tx)?;
+            if refunds.is_empty() {
+                return refuse("batch.empty", "No confirmed refund is waiting to go to the bank.");
+            }
+            let total = Fen::sum_checked(refunds.iter().map(|r| r.amount)).ok_or_else(|| anyhow::anyhow!("total overflows"))?;
+            let (batch_id, reference) = store::refund::insert_batch(tx, &file_name, refunds.len() as i64, total, actor.staff_id, &ctx.stamp())?;
+            let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+            w.write_record(["批次号 batch", "退款编号 refund_ref", "户名 holder", "卡号 card", "开户行 bank", "金额 amount", "摘要 memo"])
+                .map_err(anyhow::Error::from)?;
+            for r in &refunds {
+                w.write_record([
+                    reference.as_str(),
+                    r.reference.as_str(),
+                    &excel_text(&r.card_holder),
+                    &excel_digits(&r.card_number),
+                    &excel_text(r.card_bank.as_deref().unwrap_or("")),
+                    &r.amount.plain(),
+                    "POS机具押金退还",
+                ])
+                .map_err(anyhow::Error::from)?;
+                store::refund::mark_sent(tx, r.id, batch_id)?;
+                let d = store::refund::deposit(tx, r.deposit_id)?.ok_or_else(|| anyhow::anyhow!("deposit vanished"))?;
+                store::refund::set_deposit_state(tx, d.id, &d.state, "refund_sent", None, None, &ctx.stamp())?;
+                audit(tx, ctx, Some(actor), "refund", r.id, "send to bank", Some("confirmed"), Some("sent"), Some(&reference))?;
+                audit(tx, ctx, Some(actor), "deposit", d.id, "refund sent", Some(&d.state), Some("refund_sent"), None)?;
+                if let Some(app) = store::application::get(tx, d.application_id)? {
+                    let window = match (&r.window_earliest, &r.window_latest) {
+                        (Some(a), Some(b)) => format!("，预计 {a} 至 {b} 到账"),
+                        _ => String::new(),
+                    };
+                    store::outbox::enqueue(
+                        tx,
+                        &app.form.phone,
+                        "refund_sent",
+                        &format!("【POS服务】您的押金退款 {}（{}）已提交银行{window}。", r.reference, r.amount),
+                        Some(app.id),
+                        &ctx.stamp(),
+                    )?;
+                }
+            }
+            audit(tx, ctx, Some(actor), "refund_batch", batch_id, "export", None, None, Some(&format!("{} refunds, {total}", refunds.len())))?;
+            let mut bytes = b"\xEF\xBB\xBF".to_vec();
+            bytes.extend(w.into_inner().map_err(|e| anyhow::anyhow!("cannot write the batch: {e}"))?);
+            // The file is complete on disk before the refunds count as sent.
+            write_owner_only(&partial, &bytes).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", partial.display()))?;
+            Ok(BatchReport { reference, count: refunds.len(), total, file: out.display().to_string() })
+        });
+        match report {
+            Ok(r) => {
+                std::fs::rename(&partial, out).map_err(|e| anyhow::anyhow!("the batch is recorded but {} could not be renamed to {}: {e}", partial.display(), out.display()))?;
+                tracing::info!(batch = %r.reference, count = r.count, "refund batch exported");
+                Ok(r)
+            }
+            Err(e) => {
+                let _ = std::fs::remove_file(&partial);
+                Err(e)
+            }
+        }
+    }
+
+    /// Apply the bank's results. Any bad line and nothing is applied; every bad
+    /// line is listed with its number.
+    pub fn import_settlement(&mut self, actor: &Actor, name: &str, bytes: &[u8]) -> DeskResult<ImportReport> {
+        actor.require_supervisor("import the bank's settlement results")?;
+        let (lines, read_errors) = scan_settlement(bytes);
+        let sha = sha256_hex(bytes);
+        self.run(|tx, ctx| {
+            if store::refund::file_seen(tx, "settlement", &sha)?.is_some() {
+                return Ok(ImportReport { lines: lines.len(), refunded: 0, failed: 0, unchanged: lines.len(), already_imported: true });
+            }
+            let mut errors = read_errors;
+            let mut todo = Vec::new();
+            let mut unchanged = 0;
+            for l in &lines {
+                let Some(r) = store::refund::refund_by_ref(tx, &l.refund_ref)? else {
+                    errors.push(LineError { line: l.line, message: format!("{} is not a refund posdesk knows", l.refund_ref) });
+                    continue;
+                };
+                if r.amount != l.amount {
+                    errors.push(LineError { line: l.line, message: format!("{}: the amount is {}, the file says {}", r.reference, r.amount, l.amount) });
+                    continue;
+                }
+                let done = (r.state == "refunded" && l.success && r.bank_ref.as_deref() == Some(l.bank_ref.as_str()))
+                    || (r.state == "failed" && !l.success && r.failure_reason == l.reason);
+                if done {
+                    unchanged += 1;
+                } else if r.state != "sent" {
+                    errors.push(LineError { line: l.line, message: format!("{} is {}, not waiting for the bank", r.reference, r.state) });
+                } else {
+                    todo.push((l, r));
+                }
+            }
+            if !errors.is_empty() {
+                return Err(bad_lines("settlement", &mut errors));
+            }
+            let (mut refunded, mut failed) = (0, 0);
+            for (l, r) in todo {
+                store::refund::settle(tx, r.id, l.success, &l.bank_ref, l.reason.as_deref(), &ctx.stamp())?;
+                let d = store::refund::deposit(tx, r.deposit_id)?.ok_or_else(|| anyhow::anyhow!("deposit vanished"))?;
+                let (to, action) = if l.success { ("refunded", "refunded") } else { ("refund_failed", "refund failed") };
+                store::refund::set_deposit_state(tx, d.id, &d.state, to, l.reason.as_deref(), None, &ctx.stamp())?;
+                audit(tx, ctx, Some(actor), "refund", r.id, "bank result", Some("sent"), Some(if l.success { "refunded" } else { "failed" }), l.reason.as_deref())?;
+                audit(tx, ctx, Some(actor), "deposit", d.id, action, Some(&d.state), Some(to), l.reason.as_deref())?;
+                if let Some(app) = store::application::get(tx, d.application_id)? {
+                    let body = if l.success {
+                        format!("【POS服务】您的押金 {} 已退回尾号 {} 的银行卡，请注意查收。", r.amount, &r.card_number[r.card_number.len().saturating_sub(4)..])
+                    } else {
+                        format!(
+                            "【POS服务】您的押金退款 {} 未能到账：{}。请携带本人身份证和本人名下的其他银行卡到网点重新办理。",
+                            r.reference,
+                            l.reason.as_deref().unwrap_or("")
+                        )
+                    };
+                    store::outbox::enqueue(tx, &app.form.phone, if l.success { "refund_done" } else { "refund_failed" }, &body, Some(app.id), &ctx.stamp())?;
+                }
+                if l.success {
+                    refunded += 1;
+                } else {
+                    failed += 1;
+                }
+            }
+            store::refund::insert_file(tx, "settlement", &sha, name, lines.len() as i64, Some(actor.staff_id), &ctx.stamp())?;
+            Ok(ImportReport { lines: lines.len(), refunded, failed, unchanged, already_imported: false })
+        })
+    }
+
+    /// Take in the acquirer's card volumes (serial, date, amount) and re-check the
+    /// deposits they count towards.
+    pub fn import_volumes(&mut self, actor: &Actor, name: &str, bytes: &[u8]) -> DeskResult<VolumeReport> {
+        let (lines, read_errors) = scan_volumes(bytes);
+        let sha = sha256_hex(bytes);
+        self.run(|tx, ctx| {
+            if store::refund::file_seen(tx, "volumes", &sha)?.is_some() {
+                return Ok(VolumeReport { lines: lines.len(), total: Fen::ZERO, devices: 0, already_imported: true });
+            }
+            let mut errors = read_errors;
+            let mut rows = Vec::new();
+            for l in &lines {
+                match store::device::by_serial(tx, &l.serial)? {
+                    Some(d) => rows.push((d.id, l)),
+                    None => errors.push(LineError { line: l.line, message: format!("{} is not a device posdesk knows", l.serial) }),
+                }
+            }
+            if !errors.is_empty() {
+                return Err(bad_lines("volume", &mut errors));
+            }
+            let file = store::refund::insert_file(tx, "volumes", &sha, name, lines.len() as i64, Some(actor.staff_id), &ctx.stamp())?;
+            let mut total = Fen::ZERO;
+            let mut devices = std::collections::BTreeSet::new();
+            for (device, l) in rows {
+                store::refund::insert_volume(tx, device, &l.day.format("%Y-%m-%d").to_string(), l.amount, file)?;
+                total = total.checked_add(l.amount).ok_or_else(|| anyhow::anyhow!("volume total overflows"))?;
+                devices.insert(device);
+            }
+            for device in &devices {
+                if let Some(app) = store::refund::application_of_device(tx, *device)? {
+                    refresh(tx, ctx, Some(actor), app)?;
+                }
+            }
+            audit(tx, ctx, Some(actor), "import_file", file, "import volumes", None, None, Some(&format!("{} lines, {total}", lines.len())))?;
+            Ok(VolumeReport { lines: lines.len(), total, devices: devices.len(), already_imported: false })
+        })
+    }
+}
