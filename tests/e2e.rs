@@ -15,7 +15,9 @@ struct Store {
 
 impl Store {
     fn new() -> Store {
-        Store { dir: tempfile::tempdir().expect("temp dir") }
+        Store {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
     }
     fn db(&self) -> String {
         self.dir.path().join("posdesk.db").display().to_string()
@@ -23,12 +25,19 @@ impl Store {
     fn env(&self) -> Vec<(&'static str, String)> {
         vec![
             ("POSDESK_DB", self.db()),
-            ("POSDESK_CONFIG_DIR", self.dir.path().join("config").display().to_string()),
+            (
+                "POSDESK_CONFIG_DIR",
+                self.dir.path().join("config").display().to_string(),
+            ),
             ("LANG", "en_US.UTF-8".to_string()),
         ]
     }
     fn spawn(&self, extra: &[(&str, &str)], cols: u16, rows: u16) -> Pty {
-        let mut env: Vec<(String, String)> = self.env().into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+        let mut env: Vec<(String, String)> = self
+            .env()
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect();
         env.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
         let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         Pty::spawn(BIN, &[], &env, cols, rows)
@@ -38,7 +47,9 @@ impl Store {
 /// What a terminal must be back to: normal screen, no bracketed paste, cursor shown.
 fn assert_restored(out: &[u8]) {
     let text = String::from_utf8_lossy(out);
-    let last_enter = text.rfind("\x1b[?1049h").expect("entered the alternate screen");
+    let last_enter = text
+        .rfind("\x1b[?1049h")
+        .expect("entered the alternate screen");
     let tail = &text[last_enter..];
     assert!(tail.contains("\x1b[?1049l"), "left the alternate screen");
     assert!(tail.contains("\x1b[?2004l"), "bracketed paste switched off");
@@ -71,7 +82,10 @@ fn the_terminal_is_restored_after_a_panic() {
     assert_ne!(code, 0, "the test switch makes it panic");
     assert_restored(&pty.output());
     let text = String::from_utf8_lossy(&pty.output()).to_string();
-    assert!(text.contains("test-only panic"), "the panic message reaches the normal screen");
+    assert!(
+        text.contains("test-only panic"),
+        "the panic message reaches the normal screen"
+    );
 }
 
 #[test]
@@ -79,7 +93,11 @@ fn raw_mode_is_off_after_quitting() {
     let store = Store::new();
     // stty reports the terminal's modes after posdesk returns: canonical input and echo are back.
     let script = format!("{BIN}; stty -a");
-    let env: Vec<(String, String)> = store.env().into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+    let env: Vec<(String, String)> = store
+        .env()
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let mut pty = Pty::spawn("sh", &["-c", &script], &env, 100, 30);
     pty.wait_for("This store is empty");
@@ -87,8 +105,13 @@ fn raw_mode_is_off_after_quitting() {
     pty.wait_exit();
     let out = String::from_utf8_lossy(&pty.output()).to_string();
     let stty = &out[out.rfind("speed").unwrap_or(0)..];
-    let modes: Vec<&str> = stty.split(|c: char| c.is_whitespace() || c == ';').collect();
-    assert!(modes.contains(&"icanon") && modes.contains(&"echo"), "stty after exit: {stty}");
+    let modes: Vec<&str> = stty
+        .split(|c: char| c.is_whitespace() || c == ';')
+        .collect();
+    assert!(
+        modes.contains(&"icanon") && modes.contains(&"echo"),
+        "stty after exit: {stty}"
+    );
 }
 
 #[test]

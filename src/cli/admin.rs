@@ -365,7 +365,10 @@ fn merchant_status(session: &Session, phone: &str, last6: &str, json: bool) -> a
         super::output::json(&v)?;
         return Ok(0);
     }
-    println!("{} ({})  application {}", s.reference, s.name_hint, s.application_state);
+    println!(
+        "{} ({})  application {}",
+        s.reference, s.name_hint, s.application_state
+    );
     if let Some(d) = &s.device_state {
         println!("  device    {d}");
     }
@@ -373,10 +376,16 @@ fn merchant_status(session: &Session, phone: &str, last6: &str, json: bool) -> a
         println!("  deposit   {amount} {state}");
     }
     if let Some(r) = &s.refund_state {
-        println!("  refund    {} {r}", s.refund_reference.as_deref().unwrap_or(""));
+        println!(
+            "  refund    {} {r}",
+            s.refund_reference.as_deref().unwrap_or("")
+        );
     }
     if let (Some(a), Some(b)) = (&s.window_earliest, &s.window_latest) {
-        println!("  expected  {a} to {b}{}", if s.overdue { "  (overdue)" } else { "" });
+        println!(
+            "  expected  {a} to {b}{}",
+            if s.overdue { "  (overdue)" } else { "" }
+        );
     }
     if let Some(reason) = &s.failure_reason {
         println!("  failed    {reason}");

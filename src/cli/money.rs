@@ -12,7 +12,11 @@ use std::path::PathBuf;
 #[derive(Subcommand, Debug)]
 pub enum FeesCommand {
     /// Fees due and paid for an application's terminal.
-    Show { reference: String, #[arg(long)] json: bool },
+    Show {
+        reference: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// Take a payment towards the fees due (oldest first; partial is fine, more than owed is refused).
     Pay {
         reference: String,
@@ -33,7 +37,11 @@ pub enum VolumesCommand {
 #[derive(Subcommand, Debug)]
 pub enum RefundsCommand {
     /// What still stands between a deposit and its refund.
-    Eligibility { reference: String, #[arg(long)] json: bool },
+    Eligibility {
+        reference: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// Request the refund (to the card on file, or --card in the applicant's own name).
     Request {
         reference: String,
@@ -57,7 +65,11 @@ pub enum RefundsCommand {
     /// Import the bank's settlement results (supervisor). All or nothing.
     Import { file: PathBuf },
     /// A refund (RF…) or an application's refunds (AP…), with its timeline.
-    Show { reference: String, #[arg(long)] json: bool },
+    Show {
+        reference: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// Deposits by state, point, search, or overdue; newest first, by pages.
     List {
         #[arg(long)]
@@ -77,15 +89,30 @@ pub enum RefundsCommand {
         json: bool,
     },
     /// Totals per deposit state and overdue.
-    Totals { #[arg(long)] json: bool },
+    Totals {
+        #[arg(long)]
+        json: bool,
+    },
     /// Re-check every held or eligible deposit (fees fall due with time).
     Refresh,
     /// Record a breach of the agreement (supervisor); blocks the refund.
-    Breach { reference: String, #[arg(long)] reason: String },
+    Breach {
+        reference: String,
+        #[arg(long)]
+        reason: String,
+    },
     /// Clear recorded breaches (supervisor).
-    ClearBreach { reference: String, #[arg(long)] reason: String },
+    ClearBreach {
+        reference: String,
+        #[arg(long)]
+        reason: String,
+    },
     /// Keep the deposit (supervisor, with a reason).
-    Forfeit { reference: String, #[arg(long)] reason: String },
+    Forfeit {
+        reference: String,
+        #[arg(long)]
+        reason: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -100,12 +127,18 @@ pub enum ReportCommand {
 }
 
 fn app_id(reference: &str) -> anyhow::Result<i64> {
-    parse_reference(reference).ok_or_else(|| anyhow::anyhow!("{reference:?} is not an application reference (like AP00000042)"))
+    parse_reference(reference).ok_or_else(|| {
+        anyhow::anyhow!("{reference:?} is not an application reference (like AP00000042)")
+    })
 }
 
 fn read(file: &PathBuf) -> anyhow::Result<(String, Vec<u8>)> {
-    let bytes = std::fs::read(file).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
-    let name = file.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let bytes =
+        std::fs::read(file).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
     Ok((name, bytes))
 }
 
@@ -118,16 +151,30 @@ pub fn fees(session: &Session, cmd: FeesCommand) -> anyhow::Result<i32> {
                 super::output::json(&s)?;
             } else {
                 for f in &s.fees {
-                    println!("{:<8} {:<8} due {}  {:>10}  paid {:>10}", f.kind, f.period.as_deref().unwrap_or(""), f.due_date, f.amount.to_string(), f.paid.to_string());
+                    println!(
+                        "{:<8} {:<8} due {}  {:>10}  paid {:>10}",
+                        f.kind,
+                        f.period.as_deref().unwrap_or(""),
+                        f.due_date,
+                        f.amount.to_string(),
+                        f.paid.to_string()
+                    );
                 }
                 println!("outstanding {}", s.outstanding);
             }
         }
-        FeesCommand::Pay { reference, amount, method } => {
+        FeesCommand::Pay {
+            reference,
+            amount,
+            method,
+        } => {
             let actor = session.actor(&mut desk)?;
             let amount = Fen::parse(&amount)?;
             let s = desk.pay_fees(&actor, app_id(&reference)?, amount, &method)?;
-            println!("{reference}: {amount} taken by {method}; still outstanding {}.", s.outstanding);
+            println!(
+                "{reference}: {amount} taken by {method}; still outstanding {}.",
+                s.outstanding
+            );
         }
     }
     Ok(0)
@@ -142,7 +189,10 @@ pub fn volumes(session: &Session, cmd: VolumesCommand) -> anyhow::Result<i32> {
     if r.already_imported {
         println!("{name} was imported before; nothing changed.");
     } else {
-        println!("{} lines, {} for {} device(s) imported.", r.lines, r.total, r.devices);
+        println!(
+            "{} lines, {} for {} device(s) imported.",
+            r.lines, r.total, r.devices
+        );
     }
     Ok(0)
 }
@@ -175,22 +225,39 @@ pub fn refunds(session: &Session, cmd: RefundsCommand) -> anyhow::Result<i32> {
             }
             return Ok(if e.eligible { 0 } else { 1 });
         }
-        RefundsCommand::Request { reference, card, holder, confirm_luhn } => {
+        RefundsCommand::Request {
+            reference,
+            card,
+            holder,
+            confirm_luhn,
+        } => {
             let actor = session.actor(&mut desk)?;
             let new_card = match (&card, &holder) {
-                (Some(number), Some(holder)) => Some(NewCard { number, holder, luhn_confirmed: confirm_luhn }),
+                (Some(number), Some(holder)) => Some(NewCard {
+                    number,
+                    holder,
+                    luhn_confirmed: confirm_luhn,
+                }),
                 (None, None) => None,
                 _ => anyhow::bail!("give both --card and --holder for a different card"),
             };
             let r = desk.request_refund(&actor, app_id(&reference)?, new_card)?;
-            let masked = crate::domain::bank_card::BankCard::parse(&r.card_number, &desk.bins).map(|c| c.card.masked()).unwrap_or_default();
-            println!("{}: refund of {} to {masked} requested; confirm it with the merchant.", r.reference, r.amount);
+            let masked = crate::domain::bank_card::BankCard::parse(&r.card_number, &desk.bins)
+                .map(|c| c.card.masked())
+                .unwrap_or_default();
+            println!(
+                "{}: refund of {} to {masked} requested; confirm it with the merchant.",
+                r.reference, r.amount
+            );
         }
         RefundsCommand::Confirm { refund } => {
             let actor = session.actor(&mut desk)?;
             let id = desk.refund_by_reference(&refund)?.id;
             let c = desk.confirm_refund(&actor, id)?;
-            println!("{}: confirmed; expected between {} and {}.", c.refund.reference, c.window.earliest, c.window.latest);
+            println!(
+                "{}: confirmed; expected between {} and {}.",
+                c.refund.reference, c.window.earliest, c.window.latest
+            );
             if !c.window.complete {
                 eprintln!("warning: no holiday schedule is loaded for {:?}; the window assumes weekends only there.", c.window.missing_years);
             }
@@ -198,13 +265,21 @@ pub fn refunds(session: &Session, cmd: RefundsCommand) -> anyhow::Result<i32> {
         RefundsCommand::Export { out, yes } => {
             let actor = session.actor(&mut desk)?;
             let p = desk.batch_preview()?;
-            let prompt = format!("{} refund(s), {} in total, to {}.", p.count, p.total, out.display());
+            let prompt = format!(
+                "{} refund(s), {} in total, to {}.",
+                p.count,
+                p.total,
+                out.display()
+            );
             if p.count > 0 && !yes && !confirm(&prompt)? {
                 println!("Nothing written.");
                 return Ok(1);
             }
             let r = desk.export_batch(&actor, &out)?;
-            println!("Batch {}: {} refund(s), {} written to {}.", r.reference, r.count, r.total, r.file);
+            println!(
+                "Batch {}: {} refund(s), {} written to {}.",
+                r.reference, r.count, r.total, r.file
+            );
         }
         RefundsCommand::Import { file } => {
             let actor = session.actor(&mut desk)?;
@@ -215,7 +290,10 @@ pub fn refunds(session: &Session, cmd: RefundsCommand) -> anyhow::Result<i32> {
             } else if r.refunded + r.failed == 0 {
                 println!("Every line of {name} was applied before; nothing changed.");
             } else {
-                println!("{} refunded, {} failed, {} already applied.", r.refunded, r.failed, r.unchanged);
+                println!(
+                    "{} refunded, {} failed, {} already applied.",
+                    r.refunded, r.failed, r.unchanged
+                );
             }
         }
         RefundsCommand::Show { reference, json } => {
@@ -227,7 +305,10 @@ pub fn refunds(session: &Session, cmd: RefundsCommand) -> anyhow::Result<i32> {
             let shown: Vec<_> = refunds
                 .into_iter()
                 .map(|mut r| {
-                    r.card_number = crate::domain::bank_card::BankCard::parse(&r.card_number, &desk.bins).map(|c| c.card.masked()).unwrap_or_default();
+                    r.card_number =
+                        crate::domain::bank_card::BankCard::parse(&r.card_number, &desk.bins)
+                            .map(|c| c.card.masked())
+                            .unwrap_or_default();
                     r
                 })
                 .collect();
@@ -235,7 +316,10 @@ pub fn refunds(session: &Session, cmd: RefundsCommand) -> anyhow::Result<i32> {
                 super::output::json(&shown)?;
             } else {
                 for r in &shown {
-                    println!("{} {} {} to {} ({})", r.reference, r.state, r.amount, r.card_number, r.card_holder);
+                    println!(
+                        "{} {} {} to {} ({})",
+                        r.reference, r.state, r.amount, r.card_number, r.card_holder
+                    );
                     if let (Some(a), Some(b)) = (&r.window_earliest, &r.window_latest) {
                         println!("  expected {a} to {b}");
                     }
@@ -243,21 +327,47 @@ pub fn refunds(session: &Session, cmd: RefundsCommand) -> anyhow::Result<i32> {
                         println!("  failed: {reason}");
                     }
                     for row in desk.deposit_timeline(r.deposit_id)? {
-                        println!("  {} {:<6} {} {}", row.at, row.staff_no.as_deref().unwrap_or("-"), row.action, row.reason.as_deref().unwrap_or(""));
+                        println!(
+                            "  {} {:<6} {} {}",
+                            row.at,
+                            row.staff_no.as_deref().unwrap_or("-"),
+                            row.action,
+                            row.reason.as_deref().unwrap_or("")
+                        );
                     }
                 }
             }
         }
-        RefundsCommand::List { state, point, overdue, search, before, limit, json } => {
+        RefundsCommand::List {
+            state,
+            point,
+            overdue,
+            search,
+            before,
+            limit,
+            json,
+        } => {
             let point_id = match point {
-                Some(code) => Some(crate::store::point::by_code(desk.conn(), &code.to_uppercase())?.ok_or_else(|| anyhow::anyhow!("there is no pickup point {code}"))?.id),
+                Some(code) => Some(
+                    crate::store::point::by_code(desk.conn(), &code.to_uppercase())?
+                        .ok_or_else(|| anyhow::anyhow!("there is no pickup point {code}"))?
+                        .id,
+                ),
                 None => None,
             };
             let today = desk.clock.today().format("%Y-%m-%d").to_string();
-            let filter = Filter { states: state, point_id, overdue_on: overdue.then_some(today), search, ..Filter::default() };
+            let filter = Filter {
+                states: state,
+                point_id,
+                overdue_on: overdue.then_some(today),
+                search,
+                ..Filter::default()
+            };
             let mut rows = desk.dashboard_page(&filter, before, limit)?;
             for r in &mut rows {
-                r.phone = crate::domain::phone::Phone::parse(&r.phone).map(|p| p.masked()).unwrap_or_default();
+                r.phone = crate::domain::phone::Phone::parse(&r.phone)
+                    .map(|p| p.masked())
+                    .unwrap_or_default();
             }
             if json {
                 super::output::json(&rows)?;
@@ -265,8 +375,15 @@ pub fn refunds(session: &Session, cmd: RefundsCommand) -> anyhow::Result<i32> {
                 for r in &rows {
                     println!(
                         "{:>8} {} {:<16} {:<12} {} {:>9} {:<7} {} {}",
-                        r.deposit_id, r.reference, r.state, r.full_name, r.phone, r.amount.to_string(), r.point_code,
-                        r.refund_ref.as_deref().unwrap_or(""), r.window_latest.as_deref().unwrap_or("")
+                        r.deposit_id,
+                        r.reference,
+                        r.state,
+                        r.full_name,
+                        r.phone,
+                        r.amount.to_string(),
+                        r.point_code,
+                        r.refund_ref.as_deref().unwrap_or(""),
+                        r.window_latest.as_deref().unwrap_or("")
                     );
                 }
                 if let Some(last) = rows.last() {
@@ -282,7 +399,12 @@ pub fn refunds(session: &Session, cmd: RefundsCommand) -> anyhow::Result<i32> {
                 for (state, n, amount) in &t.by_state {
                     println!("{state:<18} {n:>8} {:>16}", amount.to_string());
                 }
-                println!("{:<18} {:>8} {:>16}", "overdue", t.overdue.0, t.overdue.1.to_string());
+                println!(
+                    "{:<18} {:>8} {:>16}",
+                    "overdue",
+                    t.overdue.0,
+                    t.overdue.1.to_string()
+                );
             }
         }
         RefundsCommand::Refresh => {
@@ -318,9 +440,21 @@ pub fn report(session: &Session, cmd: ReportCommand) -> anyhow::Result<i32> {
         println!("Daily report {}", r.date);
         println!("  pickups            {:>6}", r.pickups);
         println!("  activations        {:>6}", r.activations);
-        println!("  deposits taken     {:>6}  {:>14}", r.deposits_taken, r.deposits_amount.to_string());
-        println!("  refunds sent       {:>6}  {:>14}", r.refunds_sent, r.refunds_sent_amount.to_string());
-        println!("  refunds completed  {:>6}  {:>14}", r.refunds_completed, r.refunds_completed_amount.to_string());
+        println!(
+            "  deposits taken     {:>6}  {:>14}",
+            r.deposits_taken,
+            r.deposits_amount.to_string()
+        );
+        println!(
+            "  refunds sent       {:>6}  {:>14}",
+            r.refunds_sent,
+            r.refunds_sent_amount.to_string()
+        );
+        println!(
+            "  refunds completed  {:>6}  {:>14}",
+            r.refunds_completed,
+            r.refunds_completed_amount.to_string()
+        );
         println!("  refunds failed     {:>6}", r.refunds_failed);
     }
     Ok(0)

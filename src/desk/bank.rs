@@ -5,7 +5,9 @@ use super::auth::Actor;
 use super::eligibility::refresh;
 use super::error::{refuse, DeskError, DeskResult};
 use super::{audit, Desk};
-use crate::domain::bank_files::{excel_digits, excel_text, scan_settlement, scan_volumes, sha256_hex, LineError};
+use crate::domain::bank_files::{
+    excel_digits, excel_text, scan_settlement, scan_volumes, sha256_hex, LineError,
+};
 use crate::domain::money::Fen;
 use crate::domain::problem::Problem;
 use crate::store;
@@ -48,10 +50,17 @@ pub struct VolumeReport {
 
 fn bad_lines(what: &str, errors: &mut [LineError]) -> DeskError {
     errors.sort_by_key(|e| e.line);
-    let list: Vec<String> = errors.iter().map(|e| format!("line {}: {}", e.line, e.message)).collect();
+    let list: Vec<String> = errors
+        .iter()
+        .map(|e| format!("line {}: {}", e.line, e.message))
+        .collect();
     DeskError::Refused(Problem::new(
         "import.bad_lines",
-        format!("Nothing was imported: the {what} file has {} bad line(s). {}", errors.len(), list.join("; ")),
+        format!(
+            "Nothing was imported: the {what} file has {} bad line(s). {}",
+            errors.len(),
+            list.join("; ")
+        ),
     ))
 }
 
@@ -73,8 +82,12 @@ impl Desk {
     /// What an export would send now.
     pub fn batch_preview(&self) -> DeskResult<BatchPreview> {
         let refunds = store::refund::confirmed_refunds(&self.conn)?;
-        let total = Fen::sum_checked(refunds.iter().map(|r| r.amount)).ok_or_else(|| anyhow::anyhow!("total overflows"))?;
-        Ok(BatchPreview { count: refunds.len(), total })
+        let total = Fen::sum_checked(refunds.iter().map(|r| r.amount))
+            .ok_or_else(|| anyhow::anyhow!("total overflows"))?;
+        Ok(BatchPreview {
+            count: refunds.len(),
+            total,
+        })
     }
 
     /// Write every confirmed refund into one file for the bank (UTF-8 with BOM,
@@ -82,20 +95,45 @@ impl Desk {
     pub fn export_batch(&mut self, actor: &Actor, out: &Path) -> DeskResult<BatchReport> {
         actor.require_supervisor("export a refund batch")?;
         if out.exists() {
-            return refuse("batch.exists", format!("{} exists already; choose a new file name.", out.display()));
+            return refuse(
+                "batch.exists",
+                format!("{} exists already; choose a new file name.", out.display()),
+            );
         }
         let partial = out.with_extension("partial");
-        let file_name = out.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        let file_name = out
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
         let report = self.run(|tx, ctx| {
             let refunds = store::refund::confirmed_refunds(tx)?;
             if refunds.is_empty() {
-                return refuse("batch.empty", "No confirmed refund is waiting to go to the bank.");
+                return refuse(
+                    "batch.empty",
+                    "No confirmed refund is waiting to go to the bank.",
+                );
             }
-            let total = Fen::sum_checked(refunds.iter().map(|r| r.amount)).ok_or_else(|| anyhow::anyhow!("total overflows"))?;
-            let (batch_id, reference) = store::refund::insert_batch(tx, &file_name, refunds.len() as i64, total, actor.staff_id, &ctx.stamp())?;
+            let total = Fen::sum_checked(refunds.iter().map(|r| r.amount))
+                .ok_or_else(|| anyhow::anyhow!("total overflows"))?;
+            let (batch_id, reference) = store::refund::insert_batch(
+                tx,
+                &file_name,
+                refunds.len() as i64,
+                total,
+                actor.staff_id,
+                &ctx.stamp(),
+            )?;
             let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
-            w.write_record(["批次号 batch", "退款编号 refund_ref", "户名 holder", "卡号 card", "开户行 bank", "金额 amount", "摘要 memo"])
-                .map_err(anyhow::Error::from)?;
+            w.write_record([
+                "批次号 batch",
+                "退款编号 refund_ref",
+                "户名 holder",
+                "卡号 card",
+                "开户行 bank",
+                "金额 amount",
+                "摘要 memo",
+            ])
+            .map_err(anyhow::Error::from)?;
             for r in &refunds {
                 w.write_record([
                     reference.as_str(),
@@ -108,10 +146,39 @@ impl Desk {
                 ])
                 .map_err(anyhow::Error::from)?;
                 store::refund::mark_sent(tx, r.id, batch_id)?;
-                let d = store::refund::deposit(tx, r.deposit_id)?.ok_or_else(|| anyhow::anyhow!("deposit vanished"))?;
-                store::refund::set_deposit_state(tx, d.id, &d.state, "refund_sent", None, None, &ctx.stamp())?;
-                audit(tx, ctx, Some(actor), "refund", r.id, "send to bank", Some("confirmed"), Some("sent"), Some(&reference))?;
-                audit(tx, ctx, Some(actor), "deposit", d.id, "refund sent", Some(&d.state), Some("refund_sent"), None)?;
+                let d = store::refund::deposit(tx, r.deposit_id)?
+                    .ok_or_else(|| anyhow::anyhow!("deposit vanished"))?;
+                store::refund::set_deposit_state(
+                    tx,
+                    d.id,
+                    &d.state,
+                    "refund_sent",
+                    None,
+                    None,
+                    &ctx.stamp(),
+                )?;
+                audit(
+                    tx,
+                    ctx,
+                    Some(actor),
+                    "refund",
+                    r.id,
+                    "send to bank",
+                    Some("confirmed"),
+                    Some("sent"),
+                    Some(&reference),
+                )?;
+                audit(
+                    tx,
+                    ctx,
+                    Some(actor),
+                    "deposit",
+                    d.id,
+                    "refund sent",
+                    Some(&d.state),
+                    Some("refund_sent"),
+                    None,
+                )?;
                 if let Some(app) = store::application::get(tx, d.application_id)? {
                     let window = match (&r.window_earliest, &r.window_latest) {
                         (Some(a), Some(b)) => format!("，预计 {a} 至 {b} 到账"),
@@ -121,22 +188,50 @@ impl Desk {
                         tx,
                         &app.form.phone,
                         "refund_sent",
-                        &format!("【POS服务】您的押金退款 {}（{}）已提交银行{window}。", r.reference, r.amount),
+                        &format!(
+                            "【POS服务】您的押金退款 {}（{}）已提交银行{window}。",
+                            r.reference, r.amount
+                        ),
                         Some(app.id),
                         &ctx.stamp(),
                     )?;
                 }
             }
-            audit(tx, ctx, Some(actor), "refund_batch", batch_id, "export", None, None, Some(&format!("{} refunds, {total}", refunds.len())))?;
+            audit(
+                tx,
+                ctx,
+                Some(actor),
+                "refund_batch",
+                batch_id,
+                "export",
+                None,
+                None,
+                Some(&format!("{} refunds, {total}", refunds.len())),
+            )?;
             let mut bytes = b"\xEF\xBB\xBF".to_vec();
-            bytes.extend(w.into_inner().map_err(|e| anyhow::anyhow!("cannot write the batch: {e}"))?);
+            bytes.extend(
+                w.into_inner()
+                    .map_err(|e| anyhow::anyhow!("cannot write the batch: {e}"))?,
+            );
             // The file is complete on disk before the refunds count as sent.
-            write_owner_only(&partial, &bytes).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", partial.display()))?;
-            Ok(BatchReport { reference, count: refunds.len(), total, file: out.display().to_string() })
+            write_owner_only(&partial, &bytes)
+                .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", partial.display()))?;
+            Ok(BatchReport {
+                reference,
+                count: refunds.len(),
+                total,
+                file: out.display().to_string(),
+            })
         });
         match report {
             Ok(r) => {
-                std::fs::rename(&partial, out).map_err(|e| anyhow::anyhow!("the batch is recorded but {} could not be renamed to {}: {e}", partial.display(), out.display()))?;
+                std::fs::rename(&partial, out).map_err(|e| {
+                    anyhow::anyhow!(
+                        "the batch is recorded but {} could not be renamed to {}: {e}",
+                        partial.display(),
+                        out.display()
+                    )
+                })?;
                 tracing::info!(batch = %r.reference, count = r.count, "refund batch exported");
                 Ok(r)
             }
@@ -149,7 +244,12 @@ impl Desk {
 
     /// Apply the bank's results. Any bad line and nothing is applied; every bad
     /// line is listed with its number.
-    pub fn import_settlement(&mut self, actor: &Actor, name: &str, bytes: &[u8]) -> DeskResult<ImportReport> {
+    pub fn import_settlement(
+        &mut self,
+        actor: &Actor,
+        name: &str,
+        bytes: &[u8],
+    ) -> DeskResult<ImportReport> {
         actor.require_supervisor("import the bank's settlement results")?;
         let (lines, read_errors) = scan_settlement(bytes);
         let sha = sha256_hex(bytes);
@@ -215,30 +315,59 @@ impl Desk {
 
     /// Take in the acquirer's card volumes (serial, date, amount) and re-check the
     /// deposits they count towards.
-    pub fn import_volumes(&mut self, actor: &Actor, name: &str, bytes: &[u8]) -> DeskResult<VolumeReport> {
+    pub fn import_volumes(
+        &mut self,
+        actor: &Actor,
+        name: &str,
+        bytes: &[u8],
+    ) -> DeskResult<VolumeReport> {
         let (lines, read_errors) = scan_volumes(bytes);
         let sha = sha256_hex(bytes);
         self.run(|tx, ctx| {
             if store::refund::file_seen(tx, "volumes", &sha)?.is_some() {
-                return Ok(VolumeReport { lines: lines.len(), total: Fen::ZERO, devices: 0, already_imported: true });
+                return Ok(VolumeReport {
+                    lines: lines.len(),
+                    total: Fen::ZERO,
+                    devices: 0,
+                    already_imported: true,
+                });
             }
             let mut errors = read_errors;
             let mut rows = Vec::new();
             for l in &lines {
                 match store::device::by_serial(tx, &l.serial)? {
                     Some(d) => rows.push((d.id, l)),
-                    None => errors.push(LineError { line: l.line, message: format!("{} is not a device posdesk knows", l.serial) }),
+                    None => errors.push(LineError {
+                        line: l.line,
+                        message: format!("{} is not a device posdesk knows", l.serial),
+                    }),
                 }
             }
             if !errors.is_empty() {
                 return Err(bad_lines("volume", &mut errors));
             }
-            let file = store::refund::insert_file(tx, "volumes", &sha, name, lines.len() as i64, Some(actor.staff_id), &ctx.stamp())?;
+            let file = store::refund::insert_file(
+                tx,
+                "volumes",
+                &sha,
+                name,
+                lines.len() as i64,
+                Some(actor.staff_id),
+                &ctx.stamp(),
+            )?;
             let mut total = Fen::ZERO;
             let mut devices = std::collections::BTreeSet::new();
             for (device, l) in rows {
-                store::refund::insert_volume(tx, device, &l.day.format("%Y-%m-%d").to_string(), l.amount, file)?;
-                total = total.checked_add(l.amount).ok_or_else(|| anyhow::anyhow!("volume total overflows"))?;
+                store::refund::insert_volume(
+                    tx,
+                    device,
+                    &l.day.format("%Y-%m-%d").to_string(),
+                    l.amount,
+                    file,
+                )?;
+                total = total
+                    .checked_add(l.amount)
+                    .ok_or_else(|| anyhow::anyhow!("volume total overflows"))?;
                 devices.insert(device);
             }
             for device in &devices {
@@ -246,8 +375,23 @@ impl Desk {
                     refresh(tx, ctx, Some(actor), app)?;
                 }
             }
-            audit(tx, ctx, Some(actor), "import_file", file, "import volumes", None, None, Some(&format!("{} lines, {total}", lines.len())))?;
-            Ok(VolumeReport { lines: lines.len(), total, devices: devices.len(), already_imported: false })
+            audit(
+                tx,
+                ctx,
+                Some(actor),
+                "import_file",
+                file,
+                "import volumes",
+                None,
+                None,
+                Some(&format!("{} lines, {total}", lines.len())),
+            )?;
+            Ok(VolumeReport {
+                lines: lines.len(),
+                total,
+                devices: devices.len(),
+                already_imported: false,
+            })
         })
     }
 }

@@ -37,20 +37,42 @@ impl Desk {
         self.clock = Clock::Fixed(t);
     }
 
-    fn demo_money_inner(&mut self, rng: &mut ChaCha8Rng, clerk: &Actor, sup: &Actor, now: DateTime<Utc>) -> DeskResult<()> {
+    fn demo_money_inner(
+        &mut self,
+        rng: &mut ChaCha8Rng,
+        clerk: &Actor,
+        sup: &Actor,
+        now: DateTime<Utc>,
+    ) -> DeskResult<()> {
         let activated = store::refund::demo_activated(&self.conn)?;
         if activated.is_empty() {
             return Ok(());
         }
         // Card volumes: most terminals with a target reach it.
         let mut csv = String::from("serial,date,amount\n");
-        for (_, serial, model, activated_at) in &activated {
-            if let Some(t) = self.policy.model(model).and_then(|m| m.volume_target) {
-                let start = activated_at.with_timezone(&super::china_offset()).date_naive();
-                let share = if rng.random_bool(0.75) { 110 } else { rng.random_range(10..90) };
+        for a in &activated {
+            let serial = &a.serial;
+            if let Some(t) = self
+                .policy
+                .model(&a.model_code)
+                .and_then(|m| m.volume_target)
+            {
+                let start = a
+                    .activated_at
+                    .with_timezone(&super::china_offset())
+                    .date_naive();
+                let share = if rng.random_bool(0.75) {
+                    110
+                } else {
+                    rng.random_range(10..90)
+                };
                 let total = t.amount.fen() / 100 * share / 100;
                 for k in 0..4 {
-                    csv.push_str(&format!("{serial},{},{}.00\n", start + Duration::days(k * 9 + 1), total / 4));
+                    csv.push_str(&format!(
+                        "{serial},{},{}.00\n",
+                        start + Duration::days(k * 9 + 1),
+                        total / 4
+                    ));
                 }
             }
         }
@@ -59,16 +81,21 @@ impl Desk {
             self.import_volumes(sup, "acquirer-volumes-demo.csv", csv.as_bytes())?;
         }
         // Monthly fees: most merchants are paid up.
-        for (app, _, _, _) in &activated {
-            let owed = self.fee_status(*app)?.outstanding;
+        for a in &activated {
+            let owed = self.fee_status(a.application_id)?.outstanding;
             if !owed.is_zero() && rng.random_bool(0.8) {
-                self.pay_fees(clerk, *app, owed, "wechat")?;
+                self.pay_fees(clerk, a.application_id, owed, "wechat")?;
             }
         }
         let mut eligible: Vec<i64> = activated
             .iter()
-            .map(|a| a.0)
-            .filter(|a| store::refund::deposit_of_application(&self.conn, *a).ok().flatten().is_some_and(|d| d.state == "eligible"))
+            .map(|a| a.application_id)
+            .filter(|a| {
+                store::refund::deposit_of_application(&self.conn, *a)
+                    .ok()
+                    .flatten()
+                    .is_some_and(|d| d.state == "eligible")
+            })
             .collect();
         if let Some(app) = eligible.pop() {
             self.record_breach(sup, app, "机具被转借他人使用")?;
@@ -95,7 +122,11 @@ impl Desk {
             refunds.push(r);
         }
         self.at(now - Duration::days(19));
-        let dir = std::env::temp_dir().join(format!("posdesk-demo-{}-{}", std::process::id(), rng.random::<u32>()));
+        let dir = std::env::temp_dir().join(format!(
+            "posdesk-demo-{}-{}",
+            std::process::id(),
+            rng.random::<u32>()
+        ));
         std::fs::create_dir_all(&dir).map_err(anyhow::Error::from)?;
         if !refunds.is_empty() {
             self.export_batch(sup, &dir.join("batch-old.csv"))?;
@@ -107,21 +138,45 @@ impl Desk {
                     // Still with the bank: these become overdue.
                     0 => {}
                     1 => {
-                        let reason = ["账户冻结", "户名不符", "账户已销户"].choose(rng).unwrap_or(&"账户冻结");
-                        result.push_str(&format!("{},failed,,{},{reason}\n", r.reference, r.amount.plain()));
+                        let reason = ["账户冻结", "户名不符", "账户已销户"]
+                            .choose(rng)
+                            .unwrap_or(&"账户冻结");
+                        result.push_str(&format!(
+                            "{},failed,,{},{reason}\n",
+                            r.reference,
+                            r.amount.plain()
+                        ));
                         failed.push(r.deposit_id);
                     }
-                    _ => result.push_str(&format!("{},success,BK{:010},{},\n", r.reference, rng.random_range(0..10_000_000_000u64), r.amount.plain())),
+                    _ => result.push_str(&format!(
+                        "{},success,BK{:010},{},\n",
+                        r.reference,
+                        rng.random_range(0..10_000_000_000u64),
+                        r.amount.plain()
+                    )),
                 }
             }
-            self.import_settlement(sup, "bank-result-demo.csv", result.as_bytes())?;
+            if result.lines().count() > 1 {
+                self.import_settlement(sup, "bank-result-demo.csv", result.as_bytes())?;
+            }
             // One failed refund goes again to a new card in the merchant's own name.
-            if let Some(deposit) = failed.first().and_then(|d| store::refund::deposit(&self.conn, *d).ok().flatten()) {
+            if let Some(deposit) = failed
+                .first()
+                .and_then(|d| store::refund::deposit(&self.conn, *d).ok().flatten())
+            {
                 self.at(now - Duration::days(3));
                 let app = super::apply::load(&self.conn, deposit.application_id)?;
                 let payload = format!("621700{:012}", rng.random_range(0..1_000_000_000_000u64));
                 let card = format!("{payload}{}", luhn_check_digit(&payload).unwrap_or('0'));
-                self.request_refund(clerk, app.id, Some(NewCard { number: &card, holder: &app.form.full_name, luhn_confirmed: false }))?;
+                self.request_refund(
+                    clerk,
+                    app.id,
+                    Some(NewCard {
+                        number: &card,
+                        holder: &app.form.full_name,
+                        luhn_confirmed: false,
+                    }),
+                )?;
             }
         }
         // Recent ones: some sent yesterday, some confirmed today, some only requested.

@@ -17,11 +17,21 @@ use rusqlite::Connection;
 pub(crate) fn facts(tx: &Connection, ctx: &Ctx, app: i64) -> DeskResult<Facts> {
     let a = load(tx, app)?;
     let on = activated_on(tx, app)?;
-    let target = ctx.policy.model(&a.form.model_code).and_then(|m| m.volume_target);
+    let target = ctx
+        .policy
+        .model(&a.form.model_code)
+        .and_then(|m| m.volume_target);
     let volume = match (on, target, store::refund::deposit_of_application(tx, app)?) {
         (Some(on), Some(t), Some(d)) => {
-            let last = on.checked_add_days(Days::new(u64::from(t.days))).unwrap_or(on);
-            store::refund::volume_between(tx, d.device_id, &on.format("%Y-%m-%d").to_string(), &last.format("%Y-%m-%d").to_string())?
+            let last = on
+                .checked_add_days(Days::new(u64::from(t.days)))
+                .unwrap_or(on);
+            store::refund::volume_between(
+                tx,
+                d.device_id,
+                &on.format("%Y-%m-%d").to_string(),
+                &last.format("%Y-%m-%d").to_string(),
+            )?
         }
         _ => Fen::ZERO,
     };
@@ -35,7 +45,12 @@ pub(crate) fn facts(tx: &Connection, ctx: &Ctx, app: i64) -> DeskResult<Facts> {
 }
 
 /// Re-evaluate and move the deposit between held and eligible if that changed.
-pub(crate) fn refresh(tx: &Connection, ctx: &Ctx, actor: Option<&Actor>, app: i64) -> DeskResult<Eligibility> {
+pub(crate) fn refresh(
+    tx: &Connection,
+    ctx: &Ctx,
+    actor: Option<&Actor>,
+    app: i64,
+) -> DeskResult<Eligibility> {
     accrue(tx, ctx, app)?;
     let e = evaluate(&facts(tx, ctx, app)?, ctx.today());
     if let Some(d) = store::refund::deposit_of_application(tx, app)? {
@@ -45,9 +60,27 @@ pub(crate) fn refresh(tx: &Connection, ctx: &Ctx, actor: Option<&Actor>, app: i6
             _ => None,
         };
         if let Some(to) = to {
-            store::refund::set_deposit_state(tx, d.id, &d.state, to.as_str(), None, None, &ctx.stamp())?;
+            store::refund::set_deposit_state(
+                tx,
+                d.id,
+                &d.state,
+                to.as_str(),
+                None,
+                None,
+                &ctx.stamp(),
+            )?;
             let why = e.unmet.first().map(|u| u.message.as_str());
-            audit(tx, ctx, actor, "deposit", d.id, "eligibility", Some(&d.state), Some(to.as_str()), why)?;
+            audit(
+                tx,
+                ctx,
+                actor,
+                "deposit",
+                d.id,
+                "eligibility",
+                Some(&d.state),
+                Some(to.as_str()),
+                why,
+            )?;
         }
     }
     Ok(e)
@@ -79,7 +112,17 @@ impl Desk {
         self.run(|tx, ctx| {
             load(tx, id)?;
             let b = store::refund::insert_breach(tx, id, &reason, actor.staff_id, &ctx.stamp())?;
-            audit(tx, ctx, Some(actor), "application", id, "record breach", None, None, Some(&format!("breach {b}: {reason}")))?;
+            audit(
+                tx,
+                ctx,
+                Some(actor),
+                "application",
+                id,
+                "record breach",
+                None,
+                None,
+                Some(&format!("breach {b}: {reason}")),
+            )?;
             refresh(tx, ctx, Some(actor), id)?;
             Ok(())
         })
@@ -94,7 +137,17 @@ impl Desk {
             if n == 0 {
                 return refuse("breach.none", "No breach is on record for this terminal.");
             }
-            audit(tx, ctx, Some(actor), "application", id, "clear breach", None, None, Some(&reason))?;
+            audit(
+                tx,
+                ctx,
+                Some(actor),
+                "application",
+                id,
+                "clear breach",
+                None,
+                None,
+                Some(&reason),
+            )?;
             refresh(tx, ctx, Some(actor), id)?;
             Ok(n)
         })
@@ -108,10 +161,29 @@ impl Desk {
             let Some(d) = store::refund::deposit_of_application(tx, id)? else {
                 return refuse("deposit.none", "This application has no deposit.");
             };
-            let from = DepositState::parse(&d.state).ok_or_else(|| anyhow::anyhow!("unknown deposit state"))?;
+            let from = DepositState::parse(&d.state)
+                .ok_or_else(|| anyhow::anyhow!("unknown deposit state"))?;
             deposit_can_move(from, DepositState::Forfeited)?;
-            store::refund::set_deposit_state(tx, d.id, &d.state, "forfeited", Some(&reason), None, &ctx.stamp())?;
-            audit(tx, ctx, Some(actor), "deposit", d.id, "forfeit", Some(&d.state), Some("forfeited"), Some(&reason))?;
+            store::refund::set_deposit_state(
+                tx,
+                d.id,
+                &d.state,
+                "forfeited",
+                Some(&reason),
+                None,
+                &ctx.stamp(),
+            )?;
+            audit(
+                tx,
+                ctx,
+                Some(actor),
+                "deposit",
+                d.id,
+                "forfeit",
+                Some(&d.state),
+                Some("forfeited"),
+                Some(&reason),
+            )?;
             Ok(())
         })
     }

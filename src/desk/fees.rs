@@ -23,21 +23,39 @@ pub struct FeeStatus {
 
 /// The day a terminal was activated, in the counter's calendar.
 pub(crate) fn activated_on(tx: &Connection, app: i64) -> DeskResult<Option<NaiveDate>> {
-    let Some(b) = store::device::active_binding(tx, app)? else { return Ok(None) };
-    Ok(b.activated_at.as_deref().and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok()).map(|t| {
-        t.with_timezone(&super::context::china_offset()).date_naive()
-    }))
+    let Some(b) = store::device::active_binding(tx, app)? else {
+        return Ok(None);
+    };
+    Ok(b.activated_at
+        .as_deref()
+        .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+        .map(|t| {
+            t.with_timezone(&super::context::china_offset())
+                .date_naive()
+        }))
 }
 
 /// Bring the application's fee rows up to today (idempotent; derived from policy).
 pub(crate) fn accrue(tx: &Connection, ctx: &Ctx, app: i64) -> DeskResult<()> {
-    let Some(on) = activated_on(tx, app)? else { return Ok(()) };
+    let Some(on) = activated_on(tx, app)? else {
+        return Ok(());
+    };
     let a = load(tx, app)?;
-    let Some(model) = ctx.policy.model(&a.form.model_code) else { return Ok(()) };
+    let Some(model) = ctx.policy.model(&a.form.model_code) else {
+        return Ok(());
+    };
     let waived = ctx.policy.rules.first_terminal_device_fee_waived && is_first_terminal(tx, app)?;
     for f in fees_due(model, waived, on, ctx.today()) {
         let due = f.due.format("%Y-%m-%d").to_string();
-        store::refund::ensure_fee(tx, app, f.kind.as_str(), f.period.as_deref(), f.amount, &due, &ctx.stamp())?;
+        store::refund::ensure_fee(
+            tx,
+            app,
+            f.kind.as_str(),
+            f.period.as_deref(),
+            f.amount,
+            &due,
+            &ctx.stamp(),
+        )?;
     }
     Ok(())
 }
@@ -51,7 +69,9 @@ pub(crate) fn outstanding(tx: &Connection, app: i64) -> DeskResult<Fen> {
     let mut owed = Fen::ZERO;
     for f in store::refund::fees(tx, app)? {
         let open = f.amount.checked_sub(f.paid).unwrap_or(Fen::ZERO);
-        owed = owed.checked_add(open).ok_or_else(|| anyhow::anyhow!("fee total overflows"))?;
+        owed = owed
+            .checked_add(open)
+            .ok_or_else(|| anyhow::anyhow!("fee total overflows"))?;
     }
     Ok(owed)
 }
@@ -61,16 +81,28 @@ impl Desk {
         self.run(|tx, ctx| {
             load(tx, id)?;
             accrue(tx, ctx, id)?;
-            Ok(FeeStatus { fees: store::refund::fees(tx, id)?, outstanding: outstanding(tx, id)? })
+            Ok(FeeStatus {
+                fees: store::refund::fees(tx, id)?,
+                outstanding: outstanding(tx, id)?,
+            })
         })
     }
 
     /// Take a payment towards the fees due, oldest first. Partial payments are
     /// fine; more than is owed is refused.
-    pub fn pay_fees(&mut self, actor: &Actor, id: i64, amount: Fen, method: &str) -> DeskResult<FeeStatus> {
+    pub fn pay_fees(
+        &mut self,
+        actor: &Actor,
+        id: i64,
+        amount: Fen,
+        method: &str,
+    ) -> DeskResult<FeeStatus> {
         let method = method.trim().to_ascii_lowercase();
         if !PAYMENT_METHODS.contains(&method.as_str()) {
-            return refuse("payment.method", format!("Payment method is one of: {}.", PAYMENT_METHODS.join(", ")));
+            return refuse(
+                "payment.method",
+                format!("Payment method is one of: {}.", PAYMENT_METHODS.join(", ")),
+            );
         }
         if amount.fen() <= 0 {
             return refuse("payment.amount", "A payment must be more than ¥0.00.");
@@ -87,17 +119,44 @@ impl Desk {
                 .collect();
             let owed = outstanding(tx, id)?;
             if owed.is_zero() {
-                return refuse("payment.nothing_due", "No fee is due for this terminal; nothing to pay.");
+                return refuse(
+                    "payment.nothing_due",
+                    "No fee is due for this terminal; nothing to pay.",
+                );
             }
             let parts = allocate(&open, amount).ok_or_else(|| {
-                Problem::new("payment.overpay", format!("{amount} is more than the {owed} owed; take at most {owed}."))
+                Problem::new(
+                    "payment.overpay",
+                    format!("{amount} is more than the {owed} owed; take at most {owed}."),
+                )
             })?;
             for (i, part) in parts {
-                store::money::insert_payment(tx, id, PaidFor::Fee(fees[i].id), part, &method, actor.staff_id, &ctx.stamp())?;
+                store::money::insert_payment(
+                    tx,
+                    id,
+                    PaidFor::Fee(fees[i].id),
+                    part,
+                    &method,
+                    actor.staff_id,
+                    &ctx.stamp(),
+                )?;
             }
-            audit(tx, ctx, Some(actor), "application", id, "pay fees", None, None, Some(&format!("{amount} by {method}")))?;
+            audit(
+                tx,
+                ctx,
+                Some(actor),
+                "application",
+                id,
+                "pay fees",
+                None,
+                None,
+                Some(&format!("{amount} by {method}")),
+            )?;
             super::eligibility::refresh(tx, ctx, Some(actor), id)?;
-            Ok(FeeStatus { fees: store::refund::fees(tx, id)?, outstanding: outstanding(tx, id)? })
+            Ok(FeeStatus {
+                fees: store::refund::fees(tx, id)?,
+                outstanding: outstanding(tx, id)?,
+            })
         })
     }
 }

@@ -30,7 +30,12 @@ pub struct Confirmed {
 
 impl Desk {
     /// Request the refund of an application's deposit, to the card on file or `card`.
-    pub fn request_refund(&mut self, actor: &Actor, id: i64, card: Option<NewCard>) -> DeskResult<RefundRow> {
+    pub fn request_refund(
+        &mut self,
+        actor: &Actor,
+        id: i64,
+        card: Option<NewCard>,
+    ) -> DeskResult<RefundRow> {
         self.run(|tx, ctx| {
             let app = load(tx, id)?;
             let Some(d) = store::refund::deposit_of_application(tx, id)? else {
@@ -75,30 +80,85 @@ impl Desk {
 
     /// Confirm with the merchant; fixes the window from the 3rd to the 7th working day.
     pub fn confirm_refund(&mut self, actor: &Actor, refund_id: i64) -> DeskResult<Confirmed> {
-        let (earliest, latest) = (self.policy.rules.refund_window_earliest, self.policy.rules.refund_window_latest);
+        let (earliest, latest) = (
+            self.policy.rules.refund_window_earliest,
+            self.policy.rules.refund_window_latest,
+        );
         self.run(|tx, ctx| {
             let Some(r) = store::refund::refund(tx, refund_id)? else {
-                return refuse("refund.unknown", format!("There is no refund {}.", store::refund::refund_reference(refund_id)));
+                return refuse(
+                    "refund.unknown",
+                    format!(
+                        "There is no refund {}.",
+                        store::refund::refund_reference(refund_id)
+                    ),
+                );
             };
             if r.state != "requested" {
-                return refuse("refund.state", format!("Refund {} is {}, not waiting for confirmation.", r.reference, r.state));
+                return refuse(
+                    "refund.state",
+                    format!(
+                        "Refund {} is {}, not waiting for confirmation.",
+                        r.reference, r.state
+                    ),
+                );
             }
-            let d = store::refund::deposit(tx, r.deposit_id)?.ok_or_else(|| anyhow::anyhow!("deposit vanished"))?;
+            let d = store::refund::deposit(tx, r.deposit_id)?
+                .ok_or_else(|| anyhow::anyhow!("deposit vanished"))?;
             let w = window(ctx.calendar, ctx.today(), earliest, latest);
             let fmt = |x: chrono::NaiveDate| x.format("%Y-%m-%d").to_string();
-            store::refund::confirm_refund(tx, r.id, actor.staff_id, &ctx.stamp(), &fmt(w.earliest), &fmt(w.latest), w.complete)?;
-            store::refund::set_deposit_state(tx, d.id, &d.state, "refund_confirmed", None, None, &ctx.stamp())?;
-            let note = (!w.complete).then(|| format!("holiday schedule missing for {:?}", w.missing_years));
-            audit(tx, ctx, Some(actor), "refund", r.id, "confirm", Some("requested"), Some("confirmed"), note.as_deref())?;
-            audit(tx, ctx, Some(actor), "deposit", d.id, "confirm refund", Some(&d.state), Some("refund_confirmed"), None)?;
-            let refund = store::refund::refund(tx, r.id)?.ok_or_else(|| anyhow::anyhow!("refund vanished"))?;
+            store::refund::confirm_refund(
+                tx,
+                r.id,
+                actor.staff_id,
+                &ctx.stamp(),
+                &fmt(w.earliest),
+                &fmt(w.latest),
+                w.complete,
+            )?;
+            store::refund::set_deposit_state(
+                tx,
+                d.id,
+                &d.state,
+                "refund_confirmed",
+                None,
+                None,
+                &ctx.stamp(),
+            )?;
+            let note = (!w.complete)
+                .then(|| format!("holiday schedule missing for {:?}", w.missing_years));
+            audit(
+                tx,
+                ctx,
+                Some(actor),
+                "refund",
+                r.id,
+                "confirm",
+                Some("requested"),
+                Some("confirmed"),
+                note.as_deref(),
+            )?;
+            audit(
+                tx,
+                ctx,
+                Some(actor),
+                "deposit",
+                d.id,
+                "confirm refund",
+                Some(&d.state),
+                Some("refund_confirmed"),
+                None,
+            )?;
+            let refund = store::refund::refund(tx, r.id)?
+                .ok_or_else(|| anyhow::anyhow!("refund vanished"))?;
             Ok(Confirmed { refund, window: w })
         })
     }
 
     pub fn refund_by_reference(&self, reference: &str) -> DeskResult<RefundRow> {
         let r = reference.trim().to_ascii_uppercase();
-        store::refund::refund_by_ref(&self.conn, &r)?
-            .ok_or_else(|| Problem::new("refund.unknown", format!("There is no refund {r}.")).into())
+        store::refund::refund_by_ref(&self.conn, &r)?.ok_or_else(|| {
+            Problem::new("refund.unknown", format!("There is no refund {r}.")).into()
+        })
     }
 }

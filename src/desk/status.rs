@@ -57,7 +57,10 @@ pub struct Totals {
 pub fn day_bounds(day: NaiveDate) -> (String, String) {
     let start = |d: NaiveDate| {
         d.and_hms_opt(0, 0, 0)
-            .and_then(|t| t.and_local_timezone(super::context::china_offset()).single())
+            .and_then(|t| {
+                t.and_local_timezone(super::context::china_offset())
+                    .single()
+            })
             .map(|t| crate::store::instant(t.with_timezone(&Utc)))
             .unwrap_or_default()
     };
@@ -67,13 +70,20 @@ pub fn day_bounds(day: NaiveDate) -> (String, String) {
 impl Desk {
     /// A merchant's own status by phone + last 6 characters of the ID number.
     /// A wrong pair gives `None`, the same whether or not the phone exists.
-    pub fn merchant_status(&mut self, phone: &str, id_last6: &str) -> DeskResult<Option<MerchantStatus>> {
-        let Ok(phone) = Phone::parse(phone) else { return Ok(None) };
+    pub fn merchant_status(
+        &mut self,
+        phone: &str,
+        id_last6: &str,
+    ) -> DeskResult<Option<MerchantStatus>> {
+        let Ok(phone) = Phone::parse(phone) else {
+            return Ok(None);
+        };
         let last6 = id_last6.trim().to_ascii_uppercase();
         if last6.chars().count() != 6 {
             return Ok(None);
         }
-        let Some(app_id) = store::dashboard::kiosk_application(&self.conn, phone.as_str(), &last6)? else {
+        let Some(app_id) = store::dashboard::kiosk_application(&self.conn, phone.as_str(), &last6)?
+        else {
             return Ok(None);
         };
         let today = self.clock.today();
@@ -81,24 +91,37 @@ impl Desk {
             let app = super::apply::load(tx, app_id)?;
             let deposit = store::refund::deposit_of_application(tx, app_id)?;
             let unmet = match &deposit {
-                Some(d) if matches!(d.state.as_str(), "held" | "eligible") => refresh(tx, ctx, None, app_id)?.unmet,
+                Some(d) if matches!(d.state.as_str(), "held" | "eligible") => {
+                    refresh(tx, ctx, None, app_id)?.unmet
+                }
                 _ => Vec::new(),
             };
             let deposit = store::refund::deposit_of_application(tx, app_id)?;
             let device = match store::device::active_binding(tx, app_id)? {
-                Some(b) => store::device::get(tx, b.device_id)?.map(|d| d.state.as_str().to_string()),
+                Some(b) => {
+                    store::device::get(tx, b.device_id)?.map(|d| d.state.as_str().to_string())
+                }
                 None => None,
             };
             let refund = match deposit.as_ref().and_then(|d| d.refund_id) {
                 Some(r) => store::refund::refund(tx, r)?,
                 None => None,
             };
-            let latest = refund.as_ref().and_then(|r| r.window_latest.as_deref()).and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+            let latest = refund
+                .as_ref()
+                .and_then(|r| r.window_latest.as_deref())
+                .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
             let dstate = deposit.as_ref().and_then(|d| DepositState::parse(&d.state));
             let overdue = matches!((latest, dstate), (Some(l), Some(s)) if is_overdue(l, today, s));
             Ok(Some(MerchantStatus {
                 reference: app.reference(),
-                name_hint: app.form.full_name.chars().next().map(|c| format!("{c}**")).unwrap_or_default(),
+                name_hint: app
+                    .form
+                    .full_name
+                    .chars()
+                    .next()
+                    .map(|c| format!("{c}**"))
+                    .unwrap_or_default(),
                 application_state: app.state.as_str().to_string(),
                 device_state: device,
                 deposit: deposit.as_ref().map(|d| d.amount),
@@ -119,16 +142,27 @@ impl Desk {
     pub fn daily_report(&self, day: NaiveDate) -> DeskResult<DailyReport> {
         let (from, to) = day_bounds(day);
         let r = store::report::daily(&self.conn, &from, &to)?;
-        Ok(DailyReport { date: day.format("%Y-%m-%d").to_string(), ..r })
+        Ok(DailyReport {
+            date: day.format("%Y-%m-%d").to_string(),
+            ..r
+        })
     }
 
     /// Totals per deposit state from the summary, and what is overdue today.
     pub fn refund_totals(&self) -> DeskResult<Totals> {
         let today = self.clock.today().format("%Y-%m-%d").to_string();
-        Ok(Totals { by_state: store::refund::summary(&self.conn)?, overdue: store::dashboard::overdue(&self.conn, &today)? })
+        Ok(Totals {
+            by_state: store::refund::summary(&self.conn)?,
+            overdue: store::dashboard::overdue(&self.conn, &today)?,
+        })
     }
 
-    pub fn dashboard_page(&self, filter: &Filter, before: Option<i64>, limit: i64) -> DeskResult<Vec<DashboardRow>> {
+    pub fn dashboard_page(
+        &self,
+        filter: &Filter,
+        before: Option<i64>,
+        limit: i64,
+    ) -> DeskResult<Vec<DashboardRow>> {
         Ok(store::dashboard::page(&self.conn, filter, before, limit)?)
     }
 

@@ -31,7 +31,11 @@ fn strip_bom(bytes: &[u8]) -> &[u8] {
 }
 
 fn reader(bytes: &[u8]) -> csv::Reader<&[u8]> {
-    csv::ReaderBuilder::new().has_headers(true).flexible(true).trim(csv::Trim::All).from_reader(strip_bom(bytes))
+    csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(strip_bom(bytes))
 }
 
 fn header_index(headers: &csv::StringRecord, names: &[&[&str]]) -> Result<Vec<usize>, String> {
@@ -76,14 +80,36 @@ pub fn scan_settlement(bytes: &[u8]) -> (Vec<SettlementLine>, Vec<LineError>) {
     let mut rdr = reader(bytes);
     let headers = match rdr.headers() {
         Ok(h) => h.clone(),
-        Err(e) => return (Vec::new(), vec![LineError { line: 1, message: format!("unreadable header: {e}") }]),
+        Err(e) => {
+            return (
+                Vec::new(),
+                vec![LineError {
+                    line: 1,
+                    message: format!("unreadable header: {e}"),
+                }],
+            )
+        }
     };
     let idx = match header_index(
         &headers,
-        &[&["refund_ref", "退款编号"], &["result", "结果"], &["bank_ref", "银行流水号"], &["amount", "金额"], &["reason", "原因"]],
+        &[
+            &["refund_ref", "退款编号"],
+            &["result", "结果"],
+            &["bank_ref", "银行流水号"],
+            &["amount", "金额"],
+            &["reason", "原因"],
+        ],
     ) {
         Ok(i) => i,
-        Err(m) => return (Vec::new(), vec![LineError { line: 1, message: m }]),
+        Err(m) => {
+            return (
+                Vec::new(),
+                vec![LineError {
+                    line: 1,
+                    message: m,
+                }],
+            )
+        }
     };
     let mut out = Vec::new();
     let mut errors = Vec::new();
@@ -92,7 +118,10 @@ pub fn scan_settlement(bytes: &[u8]) -> (Vec<SettlementLine>, Vec<LineError>) {
         let rec = match rec {
             Ok(r) => r,
             Err(e) => {
-                errors.push(LineError { line, message: format!("unreadable: {e}") });
+                errors.push(LineError {
+                    line,
+                    message: format!("unreadable: {e}"),
+                });
                 continue;
             }
         };
@@ -131,15 +160,28 @@ pub fn scan_settlement(bytes: &[u8]) -> (Vec<SettlementLine>, Vec<LineError>) {
             bad("a failed refund needs the bank's reason".into());
             continue;
         }
-        out.push(SettlementLine { line, refund_ref, success, bank_ref, amount, reason });
+        out.push(SettlementLine {
+            line,
+            refund_ref,
+            success,
+            bank_ref,
+            amount,
+            reason,
+        });
     }
     for (i, a) in out.iter().enumerate() {
         if let Some(b) = out[..i].iter().find(|b| b.refund_ref == a.refund_ref) {
-            errors.push(LineError { line: a.line, message: format!("{} is also on line {}", a.refund_ref, b.line) });
+            errors.push(LineError {
+                line: a.line,
+                message: format!("{} is also on line {}", a.refund_ref, b.line),
+            });
         }
     }
     if out.is_empty() && errors.is_empty() {
-        errors.push(LineError { line: 1, message: "the file has no result lines".into() });
+        errors.push(LineError {
+            line: 1,
+            message: "the file has no result lines".into(),
+        });
     }
     errors.sort_by_key(|e| e.line);
     (out, errors)
@@ -168,11 +210,34 @@ pub fn scan_volumes(bytes: &[u8]) -> (Vec<VolumeLine>, Vec<LineError>) {
     let mut rdr = reader(bytes);
     let headers = match rdr.headers() {
         Ok(h) => h.clone(),
-        Err(e) => return (Vec::new(), vec![LineError { line: 1, message: format!("unreadable header: {e}") }]),
+        Err(e) => {
+            return (
+                Vec::new(),
+                vec![LineError {
+                    line: 1,
+                    message: format!("unreadable header: {e}"),
+                }],
+            )
+        }
     };
-    let idx = match header_index(&headers, &[&["serial", "机身号", "sn"], &["date", "日期"], &["amount", "金额"]]) {
+    let idx = match header_index(
+        &headers,
+        &[
+            &["serial", "机身号", "sn"],
+            &["date", "日期"],
+            &["amount", "金额"],
+        ],
+    ) {
         Ok(i) => i,
-        Err(m) => return (Vec::new(), vec![LineError { line: 1, message: m }]),
+        Err(m) => {
+            return (
+                Vec::new(),
+                vec![LineError {
+                    line: 1,
+                    message: m,
+                }],
+            )
+        }
     };
     let mut out = Vec::new();
     let mut errors = Vec::new();
@@ -181,7 +246,10 @@ pub fn scan_volumes(bytes: &[u8]) -> (Vec<VolumeLine>, Vec<LineError>) {
         let rec = match rec {
             Ok(r) => r,
             Err(e) => {
-                errors.push(LineError { line, message: format!("unreadable: {e}") });
+                errors.push(LineError {
+                    line,
+                    message: format!("unreadable: {e}"),
+                });
                 continue;
             }
         };
@@ -193,21 +261,41 @@ pub fn scan_volumes(bytes: &[u8]) -> (Vec<VolumeLine>, Vec<LineError>) {
         let day = NaiveDate::parse_from_str(&cell(1), "%Y-%m-%d");
         let amount = Fen::parse(&cell(2));
         match (serial.is_empty(), day, amount) {
-            (true, _, _) => errors.push(LineError { line, message: "no serial number".into() }),
-            (_, Err(_), _) => errors.push(LineError { line, message: format!("date {:?} is not YYYY-MM-DD", cell(1)) }),
-            (_, _, Err(p)) => errors.push(LineError { line, message: format!("amount {:?}: {}", cell(2), p.message) }),
-            (false, Ok(day), Ok(amount)) => out.push(VolumeLine { line, serial, day, amount }),
+            (true, _, _) => errors.push(LineError {
+                line,
+                message: "no serial number".into(),
+            }),
+            (_, Err(_), _) => errors.push(LineError {
+                line,
+                message: format!("date {:?} is not YYYY-MM-DD", cell(1)),
+            }),
+            (_, _, Err(p)) => errors.push(LineError {
+                line,
+                message: format!("amount {:?}: {}", cell(2), p.message),
+            }),
+            (false, Ok(day), Ok(amount)) => out.push(VolumeLine {
+                line,
+                serial,
+                day,
+                amount,
+            }),
         }
     }
     if out.is_empty() && errors.is_empty() {
-        errors.push(LineError { line: 1, message: "the file has no volume lines".into() });
+        errors.push(LineError {
+            line: 1,
+            message: "the file has no volume lines".into(),
+        });
     }
     (out, errors)
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::{Digest, Sha256};
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 #[cfg(test)]
@@ -221,7 +309,10 @@ mod tests {
             assert!(excel_text(c).starts_with('\''), "{c}");
         }
         assert_eq!(excel_text("张伟"), "张伟");
-        assert_eq!(excel_digits("6222020000040001232"), "=\"6222020000040001232\"");
+        assert_eq!(
+            excel_digits("6222020000040001232"),
+            "=\"6222020000040001232\""
+        );
     }
 
     #[test]
@@ -250,7 +341,9 @@ mod tests {
         let v = read_volumes(b"serial,date,amount\nlda80000001000,2026-03-02,1200.50\n\n").unwrap();
         assert_eq!(v[0].serial, "LDA80000001000");
         assert_eq!(v[0].amount, Fen(120_050));
-        let e = read_volumes(b"serial,date,amount\nX,2026-13-01,1\n,2026-01-01,1\nY,2026-01-01,-5\n").unwrap_err();
+        let e =
+            read_volumes(b"serial,date,amount\nX,2026-13-01,1\n,2026-01-01,1\nY,2026-01-01,-5\n")
+                .unwrap_err();
         assert_eq!(e.iter().map(|e| e.line).collect::<Vec<_>>(), [2, 3, 4]);
     }
 

@@ -41,7 +41,9 @@ pub fn evaluate(f: &Facts, today: NaiveDate) -> Eligibility {
         }),
         Some(on) => {
             if let Some(t) = f.volume_target {
-                let last = on.checked_add_days(Days::new(u64::from(t.days))).unwrap_or(NaiveDate::MAX);
+                let last = on
+                    .checked_add_days(Days::new(u64::from(t.days)))
+                    .unwrap_or(NaiveDate::MAX);
                 deadline = Some(last);
                 if f.volume_in_window < t.amount {
                     let left = t.amount.checked_sub(f.volume_in_window).unwrap_or(t.amount);
@@ -56,7 +58,14 @@ pub fn evaluate(f: &Facts, today: NaiveDate) -> Eligibility {
                             f.volume_in_window, t.amount
                         )
                     };
-                    unmet.push(Unmet { code: if today > last { "eligibility.volume_missed" } else { "eligibility.volume" }, message });
+                    unmet.push(Unmet {
+                        code: if today > last {
+                            "eligibility.volume_missed"
+                        } else {
+                            "eligibility.volume"
+                        },
+                        message,
+                    });
                 }
             }
         }
@@ -73,7 +82,11 @@ pub fn evaluate(f: &Facts, today: NaiveDate) -> Eligibility {
             message: format!("A breach of the agreement is on record: {reason}"),
         });
     }
-    Eligibility { eligible: unmet.is_empty(), unmet, volume_deadline: deadline }
+    Eligibility {
+        eligible: unmet.is_empty(),
+        unmet,
+        volume_deadline: deadline,
+    }
 }
 
 #[cfg(test)]
@@ -88,7 +101,10 @@ mod tests {
     #[test]
     fn every_combination_of_conditions() {
         let today = d(2026, 6, 1);
-        let target = VolumeTarget { amount: Fen(1_000_000), days: 60 };
+        let target = VolumeTarget {
+            amount: Fen(1_000_000),
+            days: 60,
+        };
         for activated in [false, true] {
             for fees_paid in [false, true] {
                 for no_breach in [false, true] {
@@ -97,9 +113,17 @@ mod tests {
                         let f = Facts {
                             activated_on: activated.then(|| d(2026, 3, 1)),
                             fees_outstanding: if fees_paid { Fen::ZERO } else { Fen(500) },
-                            open_breaches: if no_breach { vec![] } else { vec!["moved the device".into()] },
+                            open_breaches: if no_breach {
+                                vec![]
+                            } else {
+                                vec!["moved the device".into()]
+                            },
                             volume_target: (target_case > 0).then_some(target),
-                            volume_in_window: if target_case == 2 { Fen(999_999) } else { Fen(1_000_000) },
+                            volume_in_window: if target_case == 2 {
+                                Fen(999_999)
+                            } else {
+                                Fen(1_000_000)
+                            },
                         };
                         let e = evaluate(&f, today);
                         let volume_ok = target_case != 2 || !activated;
@@ -109,7 +133,10 @@ mod tests {
                         assert_eq!(codes.contains(&"eligibility.not_activated"), !activated);
                         assert_eq!(codes.contains(&"eligibility.fees"), !fees_paid);
                         assert_eq!(codes.contains(&"eligibility.breach"), !no_breach);
-                        assert_eq!(codes.iter().any(|c| c.starts_with("eligibility.volume")), !volume_ok);
+                        assert_eq!(
+                            codes.iter().any(|c| c.starts_with("eligibility.volume")),
+                            !volume_ok
+                        );
                     }
                 }
             }
@@ -122,12 +149,21 @@ mod tests {
             activated_on: Some(d(2026, 3, 1)),
             fees_outstanding: Fen::ZERO,
             open_breaches: vec![],
-            volume_target: Some(VolumeTarget { amount: Fen(1_000_000), days: 60 }),
+            volume_target: Some(VolumeTarget {
+                amount: Fen(1_000_000),
+                days: 60,
+            }),
             volume_in_window: Fen(250_000),
         };
         let e = evaluate(&f, d(2026, 3, 10));
         assert_eq!(e.volume_deadline, Some(d(2026, 4, 30)));
-        assert!(e.unmet[0].message.contains("¥2,500.00 of the ¥10,000.00 needed by 2026-04-30"), "{}", e.unmet[0].message);
+        assert!(
+            e.unmet[0]
+                .message
+                .contains("¥2,500.00 of the ¥10,000.00 needed by 2026-04-30"),
+            "{}",
+            e.unmet[0].message
+        );
         let late = evaluate(&f, d(2026, 5, 1));
         assert_eq!(late.unmet[0].code, "eligibility.volume_missed");
     }

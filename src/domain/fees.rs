@@ -33,10 +33,20 @@ pub struct FeeDue {
 }
 
 /// Every fee due on or before `today` for a terminal activated on `activated`.
-pub fn fees_due(model: &DeviceModel, device_fee_waived: bool, activated: NaiveDate, today: NaiveDate) -> Vec<FeeDue> {
+pub fn fees_due(
+    model: &DeviceModel,
+    device_fee_waived: bool,
+    activated: NaiveDate,
+    today: NaiveDate,
+) -> Vec<FeeDue> {
     let mut out = Vec::new();
     if !device_fee_waived && !model.device_fee.is_zero() && activated <= today {
-        out.push(FeeDue { kind: FeeKind::Device, period: None, amount: model.device_fee, due: activated });
+        out.push(FeeDue {
+            kind: FeeKind::Device,
+            period: None,
+            amount: model.device_fee,
+            due: activated,
+        });
     }
     if model.monthly_fee.is_zero() {
         return out;
@@ -105,7 +115,10 @@ mod tests {
     #[test]
     fn payments_fill_the_oldest_first_and_never_overpay() {
         let open = [(0, Fen(500)), (1, Fen(500)), (2, Fen(19_900))];
-        assert_eq!(allocate(&open, Fen(700)), Some(vec![(0, Fen(500)), (1, Fen(200))]));
+        assert_eq!(
+            allocate(&open, Fen(700)),
+            Some(vec![(0, Fen(500)), (1, Fen(200))])
+        );
         assert_eq!(allocate(&open, Fen(20_900)).map(|v| v.len()), Some(3));
         assert_eq!(allocate(&open, Fen(20_901)), None);
         assert_eq!(allocate(&[], Fen(1)), None);

@@ -99,7 +99,7 @@ impl Policy {
             },
             models: Vec::new(),
         };
-        policy.overlay(text)?;
+        policy.overlay_in_place(text)?;
         if policy.rules.adult_age == 0 || policy.rules.terms_version.is_empty() {
             return Err(Problem::new(
                 "policy.incomplete",
@@ -110,7 +110,15 @@ impl Policy {
     }
 
     /// Apply an override file: rules it names replace ours, models replace by code.
+    /// A file with any fault changes nothing.
     pub fn overlay(&mut self, text: &str) -> Result<(), Problem> {
+        let mut next = self.clone();
+        next.overlay_in_place(text)?;
+        *self = next;
+        Ok(())
+    }
+
+    fn overlay_in_place(&mut self, text: &str) -> Result<(), Problem> {
         let file: PolicyFile = toml::from_str(text).map_err(|e| {
             Problem::new(
                 "policy.file",
@@ -317,6 +325,10 @@ mod tests {
             .overlay("[rules]\nrefund_window_earliest = 8\n")
             .unwrap_err();
         assert_eq!(err.code, "policy.refund_window");
+        assert_eq!(
+            p.rules.refund_window_earliest, 3,
+            "a refused file changes nothing"
+        );
         let err = p
             .overlay("[[model]]\ncode='Q'\nname='q'\nserial_pattern='Q'\ndeposit='1'\ndevice_fee='0'\nmonthly_fee='0'\nvolume_target='10000'\n")
             .unwrap_err();

@@ -16,7 +16,12 @@ pub struct RefundWindow {
     pub missing_years: Vec<i32>,
 }
 
-pub fn window(calendar: &HolidayCalendar, confirmed: NaiveDate, earliest: u32, latest: u32) -> RefundWindow {
+pub fn window(
+    calendar: &HolidayCalendar,
+    confirmed: NaiveDate,
+    earliest: u32,
+    latest: u32,
+) -> RefundWindow {
     let a = calendar.add_workdays(confirmed, earliest);
     let b = calendar.add_workdays(confirmed, latest);
     let mut missing = a.missing_years.clone();
@@ -25,12 +30,21 @@ pub fn window(calendar: &HolidayCalendar, confirmed: NaiveDate, earliest: u32, l
             missing.push(y);
         }
     }
-    RefundWindow { earliest: a.date, latest: b.date, complete: a.complete && b.complete, missing_years: missing }
+    RefundWindow {
+        earliest: a.date,
+        latest: b.date,
+        complete: a.complete && b.complete,
+        missing_years: missing,
+    }
 }
 
 /// Past its latest day and not yet refunded.
 pub fn is_overdue(latest: NaiveDate, today: NaiveDate, state: DepositState) -> bool {
-    today > latest && matches!(state, DepositState::RefundConfirmed | DepositState::RefundSent)
+    today > latest
+        && matches!(
+            state,
+            DepositState::RefundConfirmed | DepositState::RefundSent
+        )
 }
 
 pub fn deposit_can_move(from: DepositState, to: DepositState) -> Result<(), Problem> {
@@ -74,9 +88,15 @@ mod tests {
     fn windows_across_national_day_and_spring_festival() {
         let cal = HolidayCalendar::builtin();
         let w = window(&cal, d(2025, 9, 26), 3, 7);
-        assert_eq!((w.earliest, w.latest, w.complete), (d(2025, 9, 30), d(2025, 10, 13), true));
+        assert_eq!(
+            (w.earliest, w.latest, w.complete),
+            (d(2025, 9, 30), d(2025, 10, 13), true)
+        );
         let w = window(&cal, d(2026, 2, 13), 3, 7);
-        assert_eq!((w.earliest, w.latest, w.complete), (d(2026, 2, 25), d(2026, 3, 2), true));
+        assert_eq!(
+            (w.earliest, w.latest, w.complete),
+            (d(2026, 2, 25), d(2026, 3, 2), true)
+        );
         let w = window(&cal, d(2025, 1, 24), 3, 7);
         assert_eq!((w.earliest, w.latest), (d(2025, 2, 5), d(2025, 2, 10)));
     }
@@ -95,8 +115,15 @@ mod tests {
     fn overdue_only_while_the_money_is_on_its_way() {
         let latest = d(2026, 3, 2);
         assert!(is_overdue(latest, d(2026, 3, 3), DepositState::RefundSent));
-        assert!(is_overdue(latest, d(2026, 3, 3), DepositState::RefundConfirmed));
-        assert!(!is_overdue(latest, d(2026, 3, 2), DepositState::RefundSent), "the latest day itself is not late");
+        assert!(is_overdue(
+            latest,
+            d(2026, 3, 3),
+            DepositState::RefundConfirmed
+        ));
+        assert!(
+            !is_overdue(latest, d(2026, 3, 2), DepositState::RefundSent),
+            "the latest day itself is not late"
+        );
         assert!(!is_overdue(latest, d(2026, 4, 1), DepositState::Refunded));
     }
 

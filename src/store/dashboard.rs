@@ -72,10 +72,14 @@ fn conditions(f: &Filter) -> (String, Vec<Value>) {
     let mut sql = Vec::new();
     let mut values: Vec<Value> = Vec::new();
     if !f.states.is_empty() {
-        let marks: Vec<String> = f.states.iter().map(|s| {
-            values.push(Value::Text(s.clone()));
-            format!("?{}", values.len())
-        }).collect();
+        let marks: Vec<String> = f
+            .states
+            .iter()
+            .map(|s| {
+                values.push(Value::Text(s.clone()));
+                format!("?{}", values.len())
+            })
+            .collect();
         sql.push(format!("d.state IN ({})", marks.join(", ")));
     }
     if let Some(p) = f.point_id {
@@ -92,7 +96,10 @@ fn conditions(f: &Filter) -> (String, Vec<Value>) {
     }
     if let Some(today) = &f.overdue_on {
         values.push(Value::Text(today.clone()));
-        sql.push(format!("d.state IN ('refund_confirmed', 'refund_sent') AND r.window_latest < ?{}", values.len()));
+        sql.push(format!(
+            "d.state IN ('refund_confirmed', 'refund_sent') AND r.window_latest < ?{}",
+            values.len()
+        ));
     }
     if let Some(q) = f.search.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         let q = q.to_string();
@@ -103,7 +110,9 @@ fn conditions(f: &Filter) -> (String, Vec<Value>) {
             values.push(Value::Text(upper));
             sql.push(format!("r.ref = ?{}", n + 1));
         } else if upper.starts_with("AP") {
-            values.push(Value::Integer(super::application::parse_reference(&upper).unwrap_or(0)));
+            values.push(Value::Integer(
+                super::application::parse_reference(&upper).unwrap_or(0),
+            ));
             sql.push(format!("d.application_id = ?{}", n + 1));
         } else if digits && upper.len() == 11 {
             values.push(Value::Text(upper));
@@ -112,7 +121,11 @@ fn conditions(f: &Filter) -> (String, Vec<Value>) {
             values.push(Value::Text(upper));
             sql.push(format!(
                 "d.merchant_id IN (SELECT id FROM merchant WHERE {})",
-                if q.len() == 6 { format!("id_last6 = ?{}", n + 1) } else { format!("substr(id_last6, 3) = ?{}", n + 1) }
+                if q.len() == 6 {
+                    format!("id_last6 = ?{}", n + 1)
+                } else {
+                    format!("substr(id_last6, 3) = ?{}", n + 1)
+                }
             ));
         } else if digits && upper.len() == 18 {
             values.push(Value::Text(upper));
@@ -120,20 +133,36 @@ fn conditions(f: &Filter) -> (String, Vec<Value>) {
         } else {
             values.push(Value::Text(upper.clone()));
             values.push(Value::Text(q));
-            sql.push(format!("(v.serial = ?{} OR instr(a.full_name, ?{}) > 0)", n + 1, n + 2));
+            sql.push(format!(
+                "(v.serial = ?{} OR instr(a.full_name, ?{}) > 0)",
+                n + 1,
+                n + 2
+            ));
         }
     }
-    let clause = if sql.is_empty() { String::new() } else { format!(" AND {}", sql.join(" AND ")) };
+    let clause = if sql.is_empty() {
+        String::new()
+    } else {
+        format!(" AND {}", sql.join(" AND "))
+    };
     (clause, values)
 }
 
 /// One page, newest deposit first, after the keyset `before` (a deposit id).
-pub fn page(conn: &Connection, f: &Filter, before: Option<i64>, limit: i64) -> Result<Vec<DashboardRow>> {
+pub fn page(
+    conn: &Connection,
+    f: &Filter,
+    before: Option<i64>,
+    limit: i64,
+) -> Result<Vec<DashboardRow>> {
     let (clause, mut values) = conditions(f);
     values.push(Value::Integer(before.unwrap_or(i64::MAX)));
     let k = values.len();
     values.push(Value::Integer(limit));
-    let sql = format!("{ROW} WHERE d.id < ?{k}{clause} ORDER BY d.id DESC LIMIT ?{}", k + 1);
+    let sql = format!(
+        "{ROW} WHERE d.id < ?{k}{clause} ORDER BY d.id DESC LIMIT ?{}",
+        k + 1
+    );
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(rusqlite::params_from_iter(values), row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -148,16 +177,21 @@ pub fn filtered_totals(conn: &Connection, f: &Filter) -> Result<(i64, Fen)> {
          JOIN application a ON a.id = d.application_id JOIN device v ON v.id = d.device_id
          LEFT JOIN refund r ON r.id = d.refund_id WHERE 1{clause}"
     );
-    Ok(conn.prepare_cached(&sql)?.query_row(rusqlite::params_from_iter(values), |r| Ok((r.get(0)?, Fen(r.get(1)?))))?)
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row(rusqlite::params_from_iter(values), |r| {
+            Ok((r.get(0)?, Fen(r.get(1)?)))
+        })?)
 }
 
 /// Refunds past their latest day and not yet back.
 pub fn overdue(conn: &Connection, today: &str) -> Result<(i64, Fen)> {
-    Ok(conn.prepare_cached(
-        "SELECT count(*), coalesce(sum(amount_fen), 0) FROM refund
+    Ok(conn
+        .prepare_cached(
+            "SELECT count(*), coalesce(sum(amount_fen), 0) FROM refund
          WHERE state IN ('confirmed', 'sent') AND window_latest < ?1",
-    )?
-    .query_row([today], |r| Ok((r.get(0)?, Fen(r.get(1)?))))?)
+        )?
+        .query_row([today], |r| Ok((r.get(0)?, Fen(r.get(1)?))))?)
 }
 
 /// Refunds sent to the bank and completed, per day since `since` (UTC instant).

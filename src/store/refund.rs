@@ -18,7 +18,15 @@ pub struct FeeRow {
 }
 
 /// Insert a fee unless that kind and period exists already.
-pub fn ensure_fee(conn: &Connection, app: i64, kind: &str, period: Option<&str>, amount: Fen, due: &str, now: &str) -> Result<()> {
+pub fn ensure_fee(
+    conn: &Connection,
+    app: i64,
+    kind: &str,
+    period: Option<&str>,
+    amount: Fen,
+    due: &str,
+    now: &str,
+) -> Result<()> {
     conn.prepare_cached(
         "INSERT OR IGNORE INTO fee (application_id, kind, period, amount_fen, due_date, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -48,7 +56,13 @@ pub fn fees(conn: &Connection, app: i64) -> Result<Vec<FeeRow>> {
 
 // ---- breaches -----------------------------------------------------------
 
-pub fn insert_breach(conn: &Connection, app: i64, reason: &str, staff: i64, now: &str) -> Result<i64> {
+pub fn insert_breach(
+    conn: &Connection,
+    app: i64,
+    reason: &str,
+    staff: i64,
+    now: &str,
+) -> Result<i64> {
     conn.execute(
         "INSERT INTO breach (application_id, reason, recorded_by, recorded_at) VALUES (?1, ?2, ?3, ?4)",
         params![app, reason, staff, now],
@@ -56,7 +70,13 @@ pub fn insert_breach(conn: &Connection, app: i64, reason: &str, staff: i64, now:
     Ok(conn.last_insert_rowid())
 }
 
-pub fn clear_breaches(conn: &Connection, app: i64, reason: &str, staff: i64, now: &str) -> Result<usize> {
+pub fn clear_breaches(
+    conn: &Connection,
+    app: i64,
+    reason: &str,
+    staff: i64,
+    now: &str,
+) -> Result<usize> {
     Ok(conn.execute(
         "UPDATE breach SET cleared_at = ?3, cleared_by = ?4, cleared_reason = ?2
          WHERE application_id = ?1 AND cleared_at IS NULL",
@@ -65,7 +85,9 @@ pub fn clear_breaches(conn: &Connection, app: i64, reason: &str, staff: i64, now
 }
 
 pub fn open_breaches(conn: &Connection, app: i64) -> Result<Vec<String>> {
-    let mut stmt = conn.prepare_cached("SELECT reason FROM breach WHERE application_id = ?1 AND cleared_at IS NULL ORDER BY id")?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT reason FROM breach WHERE application_id = ?1 AND cleared_at IS NULL ORDER BY id",
+    )?;
     let rows = stmt.query_map([app], |r| r.get(0))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
@@ -82,7 +104,15 @@ pub fn file_seen(conn: &Connection, kind: &str, sha256: &str) -> Result<Option<S
         .optional()?)
 }
 
-pub fn insert_file(conn: &Connection, kind: &str, sha256: &str, name: &str, rows: i64, staff: Option<i64>, now: &str) -> Result<i64> {
+pub fn insert_file(
+    conn: &Connection,
+    kind: &str,
+    sha256: &str,
+    name: &str,
+    rows: i64,
+    staff: Option<i64>,
+    now: &str,
+) -> Result<i64> {
     conn.execute(
         "INSERT INTO import_file (kind, sha256, name, rows, imported_at, imported_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![kind, sha256, name, rows, now, staff],
@@ -90,9 +120,17 @@ pub fn insert_file(conn: &Connection, kind: &str, sha256: &str, name: &str, rows
     Ok(conn.last_insert_rowid())
 }
 
-pub fn insert_volume(conn: &Connection, device_id: i64, day: &str, amount: Fen, file_id: i64) -> Result<()> {
-    conn.prepare_cached("INSERT INTO volume (device_id, day, amount_fen, file_id) VALUES (?1, ?2, ?3, ?4)")?
-        .execute(params![device_id, day, amount.fen(), file_id])?;
+pub fn insert_volume(
+    conn: &Connection,
+    device_id: i64,
+    day: &str,
+    amount: Fen,
+    file_id: i64,
+) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO volume (device_id, day, amount_fen, file_id) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![device_id, day, amount.fen(), file_id])?;
     Ok(())
 }
 
@@ -133,15 +171,29 @@ fn deposit_row(r: &rusqlite::Row) -> rusqlite::Result<DepositFull> {
 const DEPOSIT: &str = "SELECT id, application_id, merchant_id, device_id, amount_fen, state, reason, refund_id FROM deposit";
 
 pub fn deposit_of_application(conn: &Connection, app: i64) -> Result<Option<DepositFull>> {
-    Ok(conn.prepare_cached(&format!("{DEPOSIT} WHERE application_id = ?1"))?.query_row([app], deposit_row).optional()?)
+    Ok(conn
+        .prepare_cached(&format!("{DEPOSIT} WHERE application_id = ?1"))?
+        .query_row([app], deposit_row)
+        .optional()?)
 }
 
 pub fn deposit(conn: &Connection, id: i64) -> Result<Option<DepositFull>> {
-    Ok(conn.prepare_cached(&format!("{DEPOSIT} WHERE id = ?1"))?.query_row([id], deposit_row).optional()?)
+    Ok(conn
+        .prepare_cached(&format!("{DEPOSIT} WHERE id = ?1"))?
+        .query_row([id], deposit_row)
+        .optional()?)
 }
 
 /// Move a deposit; refuses if someone else moved it first.
-pub fn set_deposit_state(conn: &Connection, id: i64, from: &str, to: &str, reason: Option<&str>, refund_id: Option<i64>, now: &str) -> Result<()> {
+pub fn set_deposit_state(
+    conn: &Connection,
+    id: i64,
+    from: &str,
+    to: &str,
+    reason: Option<&str>,
+    refund_id: Option<i64>,
+    now: &str,
+) -> Result<()> {
     let n = conn
         .prepare_cached(
             "UPDATE deposit SET state = ?3, reason = coalesce(?4, reason), refund_id = coalesce(?5, refund_id), updated_at = ?6
@@ -229,16 +281,25 @@ pub fn insert_refund(conn: &Connection, r: &NewRefund, now: &str) -> Result<i64>
     )?
     .execute(params![r.deposit_id, r.amount.fen(), r.card_number, r.card_holder, r.card_bank, now, r.staff])?;
     let id = conn.last_insert_rowid();
-    conn.execute("UPDATE refund SET ref = ?2 WHERE id = ?1", params![id, refund_reference(id)])?;
+    conn.execute(
+        "UPDATE refund SET ref = ?2 WHERE id = ?1",
+        params![id, refund_reference(id)],
+    )?;
     Ok(id)
 }
 
 pub fn refund(conn: &Connection, id: i64) -> Result<Option<RefundRow>> {
-    Ok(conn.prepare_cached(&format!("{REFUND} WHERE id = ?1"))?.query_row([id], refund_row).optional()?)
+    Ok(conn
+        .prepare_cached(&format!("{REFUND} WHERE id = ?1"))?
+        .query_row([id], refund_row)
+        .optional()?)
 }
 
 pub fn refund_by_ref(conn: &Connection, reference: &str) -> Result<Option<RefundRow>> {
-    Ok(conn.prepare_cached(&format!("{REFUND} WHERE ref = ?1"))?.query_row([reference], refund_row).optional()?)
+    Ok(conn
+        .prepare_cached(&format!("{REFUND} WHERE ref = ?1"))?
+        .query_row([reference], refund_row)
+        .optional()?)
 }
 
 pub fn refunds_of_deposit(conn: &Connection, deposit_id: i64) -> Result<Vec<RefundRow>> {
@@ -247,7 +308,15 @@ pub fn refunds_of_deposit(conn: &Connection, deposit_id: i64) -> Result<Vec<Refu
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-pub fn confirm_refund(conn: &Connection, id: i64, staff: i64, now: &str, earliest: &str, latest: &str, complete: bool) -> Result<()> {
+pub fn confirm_refund(
+    conn: &Connection,
+    id: i64,
+    staff: i64,
+    now: &str,
+    earliest: &str,
+    latest: &str,
+    complete: bool,
+) -> Result<()> {
     let n = conn.execute(
         "UPDATE refund SET state = 'confirmed', confirmed_at = ?3, confirmed_by = ?2, window_earliest = ?4,
            window_latest = ?5, window_complete = ?6 WHERE id = ?1 AND state = 'requested'",
@@ -260,12 +329,21 @@ pub fn confirm_refund(conn: &Connection, id: i64, staff: i64, now: &str, earlies
 }
 
 pub fn confirmed_refunds(conn: &Connection) -> Result<Vec<RefundRow>> {
-    let mut stmt = conn.prepare_cached(&format!("{REFUND} WHERE state = 'confirmed' AND batch_id IS NULL ORDER BY id"))?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "{REFUND} WHERE state = 'confirmed' AND batch_id IS NULL ORDER BY id"
+    ))?;
     let rows = stmt.query_map([], refund_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-pub fn insert_batch(conn: &Connection, file_name: &str, count: i64, total: Fen, staff: i64, now: &str) -> Result<(i64, String)> {
+pub fn insert_batch(
+    conn: &Connection,
+    file_name: &str,
+    count: i64,
+    total: Fen,
+    staff: i64,
+    now: &str,
+) -> Result<(i64, String)> {
     conn.execute(
         "INSERT INTO refund_batch (ref, created_at, created_by, file_name, count, total_fen)
          VALUES ('pending-' || hex(randomblob(8)), ?1, ?2, ?3, ?4, ?5)",
@@ -273,7 +351,10 @@ pub fn insert_batch(conn: &Connection, file_name: &str, count: i64, total: Fen, 
     )?;
     let id = conn.last_insert_rowid();
     let reference = format!("RB{id:06}");
-    conn.execute("UPDATE refund_batch SET ref = ?2 WHERE id = ?1", params![id, reference])?;
+    conn.execute(
+        "UPDATE refund_batch SET ref = ?2 WHERE id = ?1",
+        params![id, reference],
+    )?;
     Ok((id, reference))
 }
 
@@ -288,7 +369,14 @@ pub fn mark_sent(conn: &Connection, id: i64, batch_id: i64) -> Result<()> {
     Ok(())
 }
 
-pub fn settle(conn: &Connection, id: i64, success: bool, bank_ref: &str, reason: Option<&str>, now: &str) -> Result<()> {
+pub fn settle(
+    conn: &Connection,
+    id: i64,
+    success: bool,
+    bank_ref: &str,
+    reason: Option<&str>,
+    now: &str,
+) -> Result<()> {
     let n = conn
         .prepare_cached(
             "UPDATE refund SET state = ?2, bank_ref = ?3, failure_reason = ?4, completed_at = ?5 WHERE id = ?1 AND state = 'sent'",
@@ -316,7 +404,9 @@ pub fn activated_before(conn: &Connection, app: i64) -> Result<i64> {
 
 /// Applications whose deposit may change between held and eligible.
 pub fn deposits_to_refresh(conn: &Connection) -> Result<Vec<i64>> {
-    let mut stmt = conn.prepare("SELECT application_id FROM deposit WHERE state IN ('held', 'eligible') ORDER BY id")?;
+    let mut stmt = conn.prepare(
+        "SELECT application_id FROM deposit WHERE state IN ('held', 'eligible') ORDER BY id",
+    )?;
     let rows = stmt.query_map([], |r| r.get(0))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
@@ -324,23 +414,40 @@ pub fn deposits_to_refresh(conn: &Connection) -> Result<Vec<i64>> {
 /// The application a device's deposit belongs to.
 pub fn application_of_device(conn: &Connection, device_id: i64) -> Result<Option<i64>> {
     Ok(conn
-        .prepare_cached("SELECT application_id FROM deposit WHERE device_id = ?1 ORDER BY id DESC LIMIT 1")?
+        .prepare_cached(
+            "SELECT application_id FROM deposit WHERE device_id = ?1 ORDER BY id DESC LIMIT 1",
+        )?
         .query_row([device_id], |r| r.get(0))
         .optional()?)
 }
 
+/// An activated terminal, for the demo's money.
+pub struct ActivatedTerminal {
+    pub application_id: i64,
+    pub serial: String,
+    pub model_code: String,
+    pub activated_at: chrono::DateTime<chrono::Utc>,
+}
+
 /// Activated terminals with their serial, model and activation instant (demo data).
-pub fn demo_activated(conn: &Connection) -> Result<Vec<(i64, String, String, chrono::DateTime<chrono::Utc>)>> {
+pub fn demo_activated(conn: &Connection) -> Result<Vec<ActivatedTerminal>> {
     let mut stmt = conn.prepare(
         "SELECT b.application_id, v.serial, v.model_code, b.activated_at FROM binding b JOIN device v ON v.id = b.device_id
          WHERE b.activated_at IS NOT NULL AND b.ended_at IS NULL ORDER BY b.application_id",
     )?;
-    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get::<_, String>(3)?)))?;
+    let rows = stmt.query_map([], |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get::<_, String>(3)?))
+    })?;
     let mut out = Vec::new();
     for row in rows {
-        let (a, s, m, t) = row?;
-        let t = chrono::DateTime::parse_from_rfc3339(&t)?.with_timezone(&chrono::Utc);
-        out.push((a, s, m, t));
+        let (application_id, serial, model_code, t) = row?;
+        let activated_at = chrono::DateTime::parse_from_rfc3339(&t)?.with_timezone(&chrono::Utc);
+        out.push(ActivatedTerminal {
+            application_id,
+            serial,
+            model_code,
+            activated_at,
+        });
     }
     Ok(out)
 }

@@ -6,8 +6,11 @@ use anyhow::Result;
 use rusqlite::{params, Connection};
 
 pub fn daily(conn: &Connection, from: &str, to: &str) -> Result<DailyReport> {
-    let count = |sql: &str| -> Result<i64> { Ok(conn.query_row(sql, params![from, to], |r| r.get(0))?) };
-    let sum = |sql: &str| -> Result<(i64, Fen)> { Ok(conn.query_row(sql, params![from, to], |r| Ok((r.get(0)?, Fen(r.get(1)?))))?) };
+    let count =
+        |sql: &str| -> Result<i64> { Ok(conn.query_row(sql, params![from, to], |r| r.get(0))?) };
+    let sum = |sql: &str| -> Result<(i64, Fen)> {
+        Ok(conn.query_row(sql, params![from, to], |r| Ok((r.get(0)?, Fen(r.get(1)?))))?)
+    };
     let (deposits_taken, deposits_amount) =
         sum("SELECT count(*), coalesce(sum(amount_fen), 0) FROM payment WHERE deposit_id IS NOT NULL AND paid_at >= ?1 AND paid_at < ?2")?;
     let (refunds_sent, refunds_sent_amount) = sum(

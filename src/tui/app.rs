@@ -190,6 +190,10 @@ impl App {
                 self.stack = vec![screens::start_screen(&self.desk)];
             }
             Action::Notice(n) => self.notice = Some(n),
+            Action::PopWith(n) => {
+                self.pop();
+                self.notice = Some(n);
+            }
             Action::Quit => self.quit = true,
         }
     }

@@ -31,6 +31,8 @@ pub enum Action {
     Logout,
     /// A one-line note for the status line (already translated).
     Notice(Notice),
+    /// Pop this screen (the one below resumes), then show a notice: a step is done.
+    PopWith(Notice),
     Quit,
 }
 

@@ -1,3 +1,6 @@
+// Each test binary that includes this module uses only some of its helpers.
+#![allow(dead_code)]
+
 //! Run the real posdesk binary in a pseudo-terminal and read its screen the way
 //! a terminal would (vt100). Tests wait for text to appear; they never sleep blindly.
 
@@ -20,7 +23,12 @@ impl Pty {
     pub fn spawn(program: &str, args: &[&str], env: &[(&str, &str)], cols: u16, rows: u16) -> Pty {
         let system = native_pty_system();
         let pair = system
-            .openpty(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 })
+            .openpty(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
             .expect("open a pty");
         let mut cmd = CommandBuilder::new(program);
         cmd.args(args);
@@ -48,7 +56,12 @@ impl Pty {
                 s.1.extend_from_slice(&buf[..n]);
             }
         });
-        Pty { master: pair.master, writer, child, state }
+        Pty {
+            master: pair.master,
+            writer,
+            child,
+            state,
+        }
     }
 
     pub fn screen(&self) -> String {
@@ -76,7 +89,9 @@ impl Pty {
     }
 
     pub fn send(&mut self, bytes: &str) {
-        self.writer.write_all(bytes.as_bytes()).expect("write to pty");
+        self.writer
+            .write_all(bytes.as_bytes())
+            .expect("write to pty");
         self.writer.flush().expect("flush pty");
     }
 
@@ -90,9 +105,19 @@ impl Pty {
 
     pub fn resize(&mut self, cols: u16, rows: u16) {
         self.master
-            .resize(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 })
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
             .expect("resize pty");
-        self.state.lock().expect("pty state").0.screen_mut().set_size(rows, cols);
+        self.state
+            .lock()
+            .expect("pty state")
+            .0
+            .screen_mut()
+            .set_size(rows, cols);
     }
 
     /// Wait for the program to end; its exit code.
@@ -106,7 +131,10 @@ impl Pty {
             }
             if start.elapsed() > WAIT {
                 let _ = self.child.kill();
-                panic!("the program did not exit; the screen was:\n{}", self.screen());
+                panic!(
+                    "the program did not exit; the screen was:\n{}",
+                    self.screen()
+                );
             }
             std::thread::sleep(Duration::from_millis(30));
         }

@@ -1,7 +1,7 @@
 //! Everything about one application and its merchant, with the timeline from
 //! the audit log; Enter goes to where its next step is done.
 
-use crate::desk::ApplicationView;
+use crate::desk::{ApplicationView, Revealable};
 use crate::domain::checklist::ChecklistItem;
 use crate::store::audit::AuditRow;
 use crate::tui::keymap::{lookup, Binding, Key};
@@ -18,6 +18,9 @@ pub struct Detail {
     view: ApplicationView,
     timeline: Vec<AuditRow>,
     scroll: u16,
+    /// Full numbers a supervisor revealed; they live and die with this screen.
+    revealed: Vec<(Revealable, String)>,
+    choosing_reveal: bool,
 }
 
 const KEYS: &[Binding] = &[
@@ -29,6 +32,15 @@ const KEYS: &[Binding] = &[
     Binding::new(Key::plain(KeyCode::Esc), "detail.back", "key.back"),
     Binding::extra(Key::plain(KeyCode::Down), "detail.down", "key.down"),
     Binding::extra(Key::plain(KeyCode::Up), "detail.up", "key.up"),
+    Binding::new(Key::ch('r'), "detail.reveal", "reveal.key"),
+];
+
+/// After `r`: which number to show in full.
+const REVEAL_KEYS: &[Binding] = &[
+    Binding::new(Key::ch('1'), "reveal.id_number", "reveal.id_number"),
+    Binding::new(Key::ch('2'), "reveal.card_number", "reveal.card_number"),
+    Binding::new(Key::ch('3'), "reveal.phone", "reveal.phone"),
+    Binding::new(Key::plain(KeyCode::Esc), "reveal.cancel", "reveal.cancel"),
 ];
 
 impl Detail {
@@ -40,6 +52,8 @@ impl Detail {
             view,
             timeline,
             scroll: 0,
+            revealed: Vec::new(),
+            choosing_reveal: false,
         })
     }
 
@@ -55,6 +69,45 @@ impl Detail {
     pub fn state(&self) -> Option<crate::domain::lifecycle::ApplicationState> {
         crate::domain::lifecycle::ApplicationState::parse(&self.view.state)
     }
+
+    fn on_reveal_key(&mut self, key: KeyEvent, cx: &mut Cx) -> Action {
+        let what = match lookup(&cx.keys.resolve(REVEAL_KEYS), &key) {
+            Some("reveal.id_number") => Revealable::IdNumber,
+            Some("reveal.card_number") => Revealable::CardNumber,
+            Some("reveal.phone") => Revealable::Phone,
+            Some("reveal.cancel") => {
+                self.choosing_reveal = false;
+                return Action::None;
+            }
+            _ => return Action::None,
+        };
+        self.choosing_reveal = false;
+        let Some(actor) = cx.actor else {
+            return Action::None;
+        };
+        match cx.desk.reveal(actor, self.id, what) {
+            Ok(value) => {
+                self.revealed.retain(|(w, _)| *w != what);
+                self.revealed.push((what, value));
+                // The look itself is now in the timeline.
+                self.reload(cx);
+                Action::Notice(Notice::Info(cx.tr("reveal.done").to_string()))
+            }
+            Err(e) => Action::Notice(Notice::Error(super::binding::desk_error(&e, cx))),
+        }
+    }
+
+    /// The full value when revealed here (marked), else the masked one.
+    fn shown(&self, what: Revealable, masked: String, cx: &Cx) -> Span<'static> {
+        match self.revealed.iter().find(|(w, _)| *w == what) {
+            // A one-column marker: the card line has no room for more at 80 columns.
+            Some((_, full)) => Span::styled(
+                format!("{}{full}", cx.theme.marker(Meaning::Warning).trim_end()),
+                cx.theme.style(Meaning::Warning),
+            ),
+            None => Span::raw(masked),
+        }
+    }
 }
 
 impl Screen for Detail {
@@ -62,14 +115,26 @@ impl Screen for Detail {
         "detail.title"
     }
     fn bindings(&self) -> Vec<Binding> {
-        KEYS.to_vec()
+        if self.choosing_reveal {
+            REVEAL_KEYS.to_vec()
+        } else {
+            KEYS.to_vec()
+        }
     }
     fn on_resume(&mut self, cx: &mut Cx) {
         self.reload(cx);
     }
     fn on_key(&mut self, key: KeyEvent, cx: &mut Cx) -> Action {
+        if self.choosing_reveal {
+            return self.on_reveal_key(key, cx);
+        }
         match lookup(&cx.keys.resolve(KEYS), &key) {
             Some("detail.back") => Action::Pop,
+            Some("detail.reveal") => {
+                // The footer now offers the choice.
+                self.choosing_reveal = true;
+                Action::None
+            }
             Some("detail.down") => {
                 self.scroll = self.scroll.saturating_add(1);
                 Action::None
@@ -120,15 +185,22 @@ impl Screen for Detail {
             )),
             Line::default(),
             Line::from(vec![h("field.full_name"), Span::raw(dash(&f.full_name))]),
-            Line::from(vec![h("field.id_number"), Span::raw(dash(&f.id_number))]),
-            Line::from(vec![h("field.phone"), Span::raw(dash(&f.phone))]),
+            Line::from(vec![
+                h("field.id_number"),
+                self.shown(Revealable::IdNumber, dash(&f.id_number), cx),
+            ]),
+            Line::from(vec![
+                h("field.phone"),
+                self.shown(Revealable::Phone, dash(&f.phone), cx),
+            ]),
             Line::from(vec![
                 h("field.business_name"),
                 Span::raw(dash(&f.business_name)),
             ]),
             Line::from(vec![
                 h("field.card_number"),
-                Span::raw(format!("{} {}", dash(&f.card_number), f.card_bank)),
+                self.shown(Revealable::CardNumber, dash(&f.card_number), cx),
+                Span::raw(format!(" {}", f.card_bank)),
             ]),
             Line::from(vec![
                 h("field.model_code"),

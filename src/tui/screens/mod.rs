@@ -1,8 +1,14 @@
 //! One file per screen, named for what the clerk does there.
 
+pub mod activation;
+pub mod binding;
+pub mod checklist;
+pub mod contract;
 pub mod detail;
+pub mod handover;
 pub mod home;
 pub mod login;
+pub mod review;
 pub mod welcome;
 
 use super::screen::Screen;
@@ -55,12 +61,18 @@ pub fn next_step(
     let _ = (id, &cx);
     match state {
         S::Draft => None,
-        S::Submitted => None,
-        S::Approved => None,
-        S::Verified => None,
-        S::Contracted => None,
-        S::ReadyForPickup => None,
-        S::PickedUp => None,
+        S::Submitted => review::Review::open(id, cx),
+        S::Approved => checklist::Checklist::open(id, cx),
+        S::Verified => contract::Contract::open(id, cx),
+        S::Contracted => binding::BindDevice::new(id, cx)
+            .ok()
+            .map(|s| Box::new(s) as _),
+        S::ReadyForPickup => handover::HandOver::new(id, cx)
+            .ok()
+            .map(|s| Box::new(s) as _),
+        S::PickedUp => activation::Activation::new(id, cx)
+            .ok()
+            .map(|s| Box::new(s) as _),
         S::Activated | S::Rejected | S::Cancelled => None,
     }
 }

@@ -3,3 +3,4 @@ pub mod dialog;
 pub mod field_list;
 pub mod text_field;
 pub mod width;
+pub mod wrap;

@@ -2,26 +2,24 @@
 
 use unicode_width::UnicodeWidthStr;
 
-/// `text` cut or padded to exactly `width` columns.
+/// `text` cut (with an ellipsis) or padded to exactly `width` columns.
 pub fn fit(text: &str, width: usize) -> String {
+    let cw = |c: char| unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
     let mut out = String::new();
     let mut used = 0;
-    for ch in text.chars() {
-        let w = unicode_width::UnicodeWidthChar::width(ch).unwrap_or(0);
-        if used + w > width {
-            if width > 0 && used < width {
-                // Leave room for the ellipsis when cutting.
-                while used + 1 > width {
-                    let c = out.pop().unwrap_or(' ');
-                    used -= unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-                }
-                out.push('…');
-                used += 1;
+    if text.width() <= width {
+        out.push_str(text);
+        used = text.width();
+    } else if width > 0 {
+        for ch in text.chars() {
+            if used + cw(ch) > width - 1 {
+                break;
             }
-            break;
+            out.push(ch);
+            used += cw(ch);
         }
-        out.push(ch);
-        used += w;
+        out.push('…');
+        used += 1;
     }
     out.push_str(&" ".repeat(width.saturating_sub(used)));
     out
@@ -42,5 +40,8 @@ mod tests {
         assert_eq!(width(&fit("欧阳浩然", 8)), 8);
         assert_eq!(fit("Zhang", 3), "Zh…");
         assert_eq!(width(&fit("张伟伟伟伟", 5)), 5);
+        assert_eq!(fit("张伟伟伟伟", 5), "张伟…");
+        assert_eq!(fit("", 0), "");
+        assert_eq!(fit("abc", 0), "");
     }
 }
