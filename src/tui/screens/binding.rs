@@ -61,7 +61,8 @@ impl BindDevice {
 
     /// This counter's shelf, of the application's model only.
     fn load_stock(&mut self, cx: &Cx) {
-        let point = cx.actor.and_then(|a| a.point_id);
+        // The application's own point: its stock is where the merchant picks up.
+        let point = Some(self.view.pickup_point_id);
         self.stock = match point {
             Some(p) => cx
                 .desk

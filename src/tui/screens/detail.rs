@@ -160,7 +160,7 @@ impl Screen for Detail {
         let f = &v.form;
         let h = |k: &str| {
             Span::styled(
-                format!("{:<10}", cx.tr(k)),
+                crate::tui::widgets::width::fit(cx.tr(k), 12),
                 cx.theme.style(Meaning::Heading),
             )
         };

@@ -81,7 +81,7 @@ impl Chrome<'_> {
         let w = area.width.saturating_sub(8).min(70);
         let h = (bindings.len() as u16 + 8).min(area.height.saturating_sub(2));
         let r = centered(area, w, h);
-        frame.render_widget(Clear, r);
+        clear_over(frame, r);
         let mut lines = vec![
             Line::from(Span::styled(
                 title.to_string(),
@@ -134,6 +134,22 @@ impl Chrome<'_> {
         );
         frame.render_widget(Clear, area);
         frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
+    }
+}
+
+/// Blank `r` for something drawn over the screen. A double-width character just
+/// left of `r` would cover its left column (and swallow a border), so it goes too.
+pub fn clear_over(frame: &mut Frame, r: Rect) {
+    frame.render_widget(Clear, r);
+    if r.x == 0 {
+        return;
+    }
+    let buf = frame.buffer_mut();
+    for y in r.top()..r.bottom().min(buf.area.bottom()) {
+        let cell = &mut buf[(r.x - 1, y)];
+        if unicode_width::UnicodeWidthStr::width(cell.symbol()) > 1 {
+            cell.set_symbol(" ");
+        }
     }
 }
 

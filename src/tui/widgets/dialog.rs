@@ -7,7 +7,7 @@ use crate::tui::widgets::chrome::centered;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
 
 pub struct Confirm {
@@ -47,7 +47,7 @@ impl Screen for Confirm {
     }
     fn render(&mut self, frame: &mut Frame, area: Rect, cx: &Cx) {
         let r = centered(area, 60, 7);
-        frame.render_widget(Clear, r);
+        crate::tui::widgets::chrome::clear_over(frame, r);
         let lines = vec![
             Line::from(self.question.clone()),
             Line::default(),
