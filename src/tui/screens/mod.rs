@@ -1,6 +1,7 @@
 //! One file per screen, named for what the clerk does there.
 
 pub mod activation;
+pub mod application_form;
 pub mod binding;
 pub mod checklist;
 pub mod contract;
@@ -44,10 +45,7 @@ pub fn open_application(id: i64, cx: &mut Cx) -> Action {
 
 /// Start a new application at the actor's pickup point.
 pub fn new_application(cx: &mut Cx) -> Action {
-    // FORM-HELPER: replaced by the application form screen.
-    Action::Notice(super::screen::Notice::Error(
-        cx.tr("app.internal_error").to_string(),
-    ))
+    Action::Push(Box::new(application_form::ApplicationFormScreen::new(cx)))
 }
 
 /// The screen where `state`'s next step is done, if the actor may do it.
@@ -60,7 +58,9 @@ pub fn next_step(
     use crate::domain::lifecycle::ApplicationState as S;
     let _ = (id, &cx);
     match state {
-        S::Draft => None,
+        S::Draft => application_form::ApplicationFormScreen::resume(id, cx)
+            .ok()
+            .map(|s| Box::new(s) as _),
         S::Submitted => review::Review::open(id, cx),
         S::Approved => checklist::Checklist::open(id, cx),
         S::Verified => contract::Contract::open(id, cx),
@@ -92,4 +92,29 @@ pub fn local_time(instant: &str, with_year: bool) -> String {
         }
         Err(_) => instant.to_string(),
     }
+}
+
+/// An audit entry's action in the screen's language: `check face_check` reads
+/// "Checked · Face check passed"; unknown actions show as stored.
+pub fn action_label(cx: &Cx, action: &str) -> String {
+    if let Some(item) = action.strip_prefix("check ") {
+        return format!("{} · {}", cx.tr("audit.check"), cx.tr(&format!("check.{item}")));
+    }
+    let key = format!("audit.{}", action.replace(' ', "_"));
+    if cx.t.has(&key) {
+        cx.tr(&key).to_string()
+    } else {
+        action.to_string()
+    }
+}
+
+/// A stored state in the screen's language (application states; others as stored).
+pub fn state_label(cx: &Cx, state: &str) -> String {
+    for prefix in ["state", "deposit"] {
+        let key = format!("{prefix}.{state}");
+        if cx.t.has(&key) {
+            return cx.tr(&key).to_string();
+        }
+    }
+    state.to_string()
 }
