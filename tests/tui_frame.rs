@@ -204,3 +204,65 @@ fn setting_up_an_empty_store() {
         Some("S001")
     );
 }
+
+#[test]
+fn snapshots_of_setup_and_lock() {
+    for (lang, tag) in langs() {
+        let mut app = Rig::empty(lang, false);
+        use ratatui::crossterm::event::{KeyEvent, KeyModifiers};
+        app.handle_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::NONE));
+        for c in "BJ01".chars() {
+            app.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+        }
+        insta::assert_snapshot!(
+            format!("setup_80x24_{tag}"),
+            text(&render(&mut app, 80, 24))
+        );
+        insta::assert_snapshot!(
+            format!("setup_120x40_{tag}"),
+            text(&render(&mut app, 120, 40))
+        );
+
+        let mut rig = Rig::new(lang, false);
+        rig.login(CLERK);
+        let now = std::time::Instant::now();
+        rig.app
+            .set_last_input(now - std::time::Duration::from_secs(600));
+        rig.app.tick(now);
+        insta::assert_snapshot!(format!("lock_80x24_{tag}"), rig.screen(80, 24));
+        insta::assert_snapshot!(format!("login_120x40_{tag}"), {
+            let mut fresh = Rig::new(lang, false);
+            fresh.screen(120, 40)
+        });
+    }
+}
+
+#[test]
+fn a_supervisor_without_a_point_works_at_the_configured_one() {
+    use posdesk::config::Config;
+    use posdesk::desk::NewStaffMember;
+    use posdesk::domain::checklist::Role;
+    let mut rig = Rig::new(Lang::En, false);
+    let sup = rig.sup.clone();
+    rig.app
+        .desk
+        .add_staff(
+            &sup,
+            NewStaffMember {
+                staff_no: "S002",
+                name: "赵主管",
+                role: Role::Supervisor,
+                pin: "900002",
+                point_code: None,
+            },
+        )
+        .unwrap();
+    rig.app.config = Config {
+        pickup_point: Some("bj01".into()),
+        ..Config::default()
+    };
+    rig.login(("S002", "900002"));
+    assert_eq!(rig.top(), "home.title");
+    assert!(rig.app.actor.as_ref().unwrap().point_id.is_some());
+    assert!(rig.screen(80, 24).contains("BJ01"));
+}

@@ -165,7 +165,19 @@ impl App {
                     self.apply(next);
                 }
             }
-            Action::LoggedIn(actor) => {
+            Action::LoggedIn(mut actor) => {
+                // A supervisor without a point of their own works at this counter's point.
+                if actor.point_id.is_none() {
+                    if let Some(code) = &self.config.pickup_point {
+                        actor.point_id = crate::store::point::by_code(
+                            self.desk.conn(),
+                            &code.to_ascii_uppercase(),
+                        )
+                        .ok()
+                        .flatten()
+                        .map(|p| p.id);
+                    }
+                }
                 tracing::info!(staff = %actor.staff_no, role = actor.role.as_str(), "logged in");
                 if self.locked
                     && self

@@ -259,7 +259,9 @@ impl Screen for Detail {
             let outcome = match (row.action.starts_with("check "), row.to_state.as_deref()) {
                 (true, Some("passed")) => " ✓".to_string(),
                 (true, Some(_)) => " ✗".to_string(),
-                (false, Some(to)) if row.from_state.is_some() => format!(" → {}", super::state_label(cx, to)),
+                (false, Some(to)) if row.from_state.is_some() => {
+                    format!(" → {}", super::state_label(cx, to))
+                }
                 _ => String::new(),
             };
             tl.push(Line::from(vec![
@@ -268,7 +270,10 @@ impl Screen for Detail {
                     format!("{:<5}", row.staff_no.as_deref().unwrap_or("-")),
                     cx.theme.style(Meaning::Key),
                 ),
-                Span::raw(format!(" {}{outcome}", super::action_label(cx, &row.action))),
+                Span::raw(format!(
+                    " {}{outcome}",
+                    super::action_label(cx, &row.action)
+                )),
             ]));
         }
         frame.render_widget(

@@ -160,8 +160,10 @@ impl Screen for Login {
             )),
             None => lines.push(Line::from(cx.tr("login.prompt").to_string())),
         }
-        lines.push(Line::default());
-        frame.render_widget(Paragraph::new(lines), inner);
+        frame.render_widget(
+            Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: true }),
+            Rect { height: 2, ..inner },
+        );
         let label_w = 12;
         let row = |i: u16| {
             Rect::new(

@@ -98,7 +98,11 @@ pub fn local_time(instant: &str, with_year: bool) -> String {
 /// "Checked · Face check passed"; unknown actions show as stored.
 pub fn action_label(cx: &Cx, action: &str) -> String {
     if let Some(item) = action.strip_prefix("check ") {
-        return format!("{} · {}", cx.tr("audit.check"), cx.tr(&format!("check.{item}")));
+        return format!(
+            "{} · {}",
+            cx.tr("audit.check"),
+            cx.tr(&format!("check.{item}"))
+        );
     }
     let key = format!("audit.{}", action.replace(' ', "_"));
     if cx.t.has(&key) {

@@ -76,12 +76,34 @@ impl Chrome<'_> {
         frame.render_widget(Paragraph::new(Line::from(spans)), area);
     }
 
-    /// The `?` overlay: every binding of the top screen, and the global keys.
+    /// The `?` overlay: every binding of the top screen, and the global keys. When
+    /// they don't fit in one column they go in two.
     pub fn help_overlay(&self, frame: &mut Frame, area: Rect, title: &str, bindings: &[Binding]) {
-        let w = area.width.saturating_sub(8).min(70);
-        let h = (bindings.len() as u16 + 8).min(area.height.saturating_sub(2));
+        let globals: [(String, &str); 3] = [
+            ("F1 / ?".into(), "key.help"),
+            ("Esc".into(), "key.back"),
+            ("Ctrl-C".into(), "key.quit"),
+        ];
+        let entries: Vec<(String, String)> = bindings
+            .iter()
+            .map(|b| (b.key.to_string(), self.t.t(b.help).to_string()))
+            .chain(
+                globals
+                    .iter()
+                    .map(|(k, d)| (k.clone(), self.t.t(d).to_string())),
+            )
+            .collect();
+        let room = usize::from(area.height.saturating_sub(6)).max(1);
+        let columns = if entries.len() > room { 2 } else { 1 };
+        let rows = entries.len().div_ceil(columns);
+        let w = area
+            .width
+            .saturating_sub(4)
+            .min(if columns == 2 { 110 } else { 70 });
+        let h = (rows as u16 + 4).min(area.height);
         let r = centered(area, w, h);
         clear_over(frame, r);
+        let col_w = usize::from(w.saturating_sub(2)) / columns;
         let mut lines = vec![
             Line::from(Span::styled(
                 title.to_string(),
@@ -89,37 +111,23 @@ impl Chrome<'_> {
             )),
             Line::default(),
         ];
-        let globals = [
-            ("F1 / ?", "key.help"),
-            ("Esc", "key.back"),
-            ("Ctrl-C", "key.quit"),
-        ];
-        for b in bindings {
-            lines.push(Line::from(vec![
-                Span::styled(
-                    format!("  {:<12}", b.key.to_string()),
-                    self.theme.style(Meaning::Key),
-                ),
-                Span::raw(self.t.t(b.help).to_string()),
-            ]));
-        }
-        lines.push(Line::default());
-        for (k, d) in globals {
-            lines.push(Line::from(vec![
-                Span::styled(format!("  {k:<12}"), self.theme.style(Meaning::Key)),
-                Span::raw(self.t.t(d).to_string()),
-            ]));
+        for row in 0..rows {
+            let mut spans = Vec::new();
+            for c in 0..columns {
+                if let Some((k, d)) = entries.get(c * rows + row) {
+                    let key = crate::tui::widgets::width::fit(&format!(" {k}"), 11);
+                    let desc = crate::tui::widgets::width::fit(d, col_w.saturating_sub(12));
+                    spans.push(Span::styled(key, self.theme.style(Meaning::Key)));
+                    spans.push(Span::raw(format!(" {desc}")));
+                }
+            }
+            lines.push(Line::from(spans));
         }
         let block = Block::default()
             .borders(Borders::ALL)
             .border_style(self.theme.style(Meaning::Border))
             .title(format!(" {} ", self.t.t("help.title")));
-        frame.render_widget(
-            Paragraph::new(lines)
-                .block(block)
-                .wrap(Wrap { trim: false }),
-            r,
-        );
+        frame.render_widget(Paragraph::new(lines).block(block), r);
     }
 
     pub fn too_small(&self, frame: &mut Frame, area: Rect) {

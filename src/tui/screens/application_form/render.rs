@@ -3,7 +3,7 @@
 
 use super::fields::{is_unfinished, problem_for, FieldId, Section, ALL_FIELDS, REVIEW, SECTIONS};
 use super::review::id_hint;
-use super::text::wrap;
+use super::text::wrap_at_most;
 use super::ApplicationFormScreen;
 use crate::tui::screen::Cx;
 use crate::tui::theme::Meaning;
@@ -90,7 +90,7 @@ impl ApplicationFormScreen {
         if section == Section::Terms {
             let version = &cx.desk.policy.rules.terms_version;
             let text = cx.t.f("appform.terms_text", &[("version", version)]);
-            let lines: Vec<Line> = wrap(&text, usize::from(area.width), 3)
+            let lines: Vec<Line> = wrap_at_most(&text, usize::from(area.width), 0, 3)
                 .into_iter()
                 .map(Line::from)
                 .collect();
@@ -109,8 +109,7 @@ impl ApplicationFormScreen {
             // A long message may take a second line rather than be cut.
             let message_rows = match &message {
                 Some((m, text)) => {
-                    let text = format!("{}{text}", cx.theme.marker(*m));
-                    wrap(&text, usize::from(value_w), 2).len() as u16
+                    message_lines(cx.theme.marker(*m), text, value_w, 2).len() as u16
                 }
                 None => 1,
             };
@@ -236,8 +235,7 @@ impl ApplicationFormScreen {
         if let Some((m, text)) = message {
             let top = area.y + self.field_height(field, cx);
             let rows = (area.y + area.height).saturating_sub(top);
-            let text = format!("{}{text}", theme.marker(m));
-            let lines: Vec<Line> = wrap(&text, usize::from(value_w), usize::from(rows))
+            let lines: Vec<Line> = message_lines(theme.marker(m), &text, value_w, rows)
                 .into_iter()
                 .map(|l| Line::styled(l, theme.style(m)))
                 .collect();
@@ -319,6 +317,16 @@ impl ApplicationFormScreen {
             None => None,
         }
     }
+}
+
+/// A field's message with its marker, continued under its own text.
+fn message_lines(marker: &str, text: &str, cols: u16, max: u16) -> Vec<String> {
+    wrap_at_most(
+        &format!("{marker}{text}"),
+        usize::from(cols),
+        width(marker),
+        usize::from(max),
+    )
 }
 
 fn radio(on: bool) -> &'static str {

@@ -2,7 +2,6 @@
 //! still stands in the way of submitting.
 
 use super::fields::{problem_for, FieldId, ALL_FIELDS};
-use super::text::cut;
 use super::ApplicationFormScreen;
 use crate::domain::application_form::{FormCheck, LONG_TERM};
 use crate::domain::bank_card::BankCard;
@@ -41,7 +40,7 @@ impl ApplicationFormScreen {
             if let Some((_, text)) = problem {
                 let room = usize::from(area.width).saturating_sub(used);
                 spans.push(Span::styled(
-                    format!("  {}", cut(&text, room)),
+                    format!("  {}", fit(&text, room).trim_end()),
                     cx.theme.style(m),
                 ));
             }
