@@ -5,7 +5,7 @@ mod support {
     pub mod pty;
 }
 
-use support::pty::{paste, Pty, CTRL_C, ENTER, TAB};
+use support::pty::{paste, Pty, CTRL_C, ENTER, ESC, F10, TAB};
 
 const BIN: &str = env!("CARGO_BIN_EXE_posdesk");
 
@@ -143,4 +143,190 @@ fn a_scanner_paste_lands_in_the_find_box() {
     pty.wait_for("Found 1");
     pty.send(CTRL_C);
     pty.wait_exit();
+}
+
+/// Run the CLI against the same store (setup before, checks after).
+fn cli(store: &Store, args: &[&str], extra: &[(&str, &str)]) -> String {
+    let mut cmd = std::process::Command::new(BIN);
+    cmd.args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default());
+    for (k, v) in store.env() {
+        cmd.env(k, v);
+    }
+    for (k, v) in extra {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("run posdesk");
+    assert!(
+        out.status.success(),
+        "posdesk {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
+/// One merchant from login through activation, as a supervisor at the counter
+/// would do it with the keyboard; then the store and the log are checked.
+#[test]
+fn one_merchant_from_login_to_activation() {
+    let store = Store::new();
+    let pin = [("POSDESK_PIN", "900001")];
+    cli(
+        &store,
+        &[
+            "init",
+            "--point-code",
+            "BJ01",
+            "--point-name",
+            "朝阳门便利店",
+            "--point-address",
+            "北京市朝阳区",
+            "--staff-no",
+            "S001",
+            "--name",
+            "王主管",
+        ],
+        &pin,
+    );
+    cli(
+        &store,
+        &[
+            "device",
+            "add",
+            "LDA80000001000",
+            "--model",
+            "LD-A8",
+            "--as",
+            "S001",
+        ],
+        &pin,
+    );
+    let f = posdesk::tui::testing::sample_form(9);
+
+    let mut pty = store.spawn(&[], 120, 40);
+    pty.wait_for("Staff number and PIN");
+    pty.type_text("S001");
+    pty.send(TAB);
+    pty.type_text("900001");
+    pty.send(ENTER);
+    pty.wait_for("Waiting for their next step");
+
+    // The application form, field by field.
+    pty.send("n");
+    pty.wait_for("Application form");
+    for (value, key) in [
+        (f.full_name.as_str(), TAB),
+        (&f.id_number, ENTER),
+        (&f.id_valid_until, TAB),
+        (&f.phone, TAB),
+        (&f.business_name, TAB),
+        (&f.business_address, TAB),
+        (&f.card_number, TAB),
+        ("", TAB),
+        (&f.card_branch, TAB),
+        (&f.card_holder, TAB),
+        ("", TAB),
+        (" ", TAB),
+        (" ", TAB),
+    ] {
+        pty.type_text(value);
+        pty.send(key);
+    }
+    pty.wait_for("born 1985-03-14");
+    pty.send(F10);
+    pty.wait_for("Waiting for their next step");
+    assert!(cli(&store, &["app", "show", "AP00000001"], &[]).contains("submitted"));
+
+    // Find it, open it, and take it step by step.
+    let open = |pty: &mut Pty, title: &str| {
+        pty.send(ESC);
+        pty.send("/");
+        pty.type_text("AP00000001");
+        pty.send(ENTER);
+        pty.wait_for("Timeline");
+        pty.send(ENTER);
+        pty.wait_for(title);
+    };
+    open(&mut pty, "Review application");
+    pty.send("a");
+    pty.send(ENTER);
+    pty.wait_for("Timeline");
+    assert!(cli(&store, &["app", "show", "AP00000001"], &[]).contains("approved"));
+
+    pty.send(ENTER);
+    pty.wait_for("Verification checklist");
+    pty.send(ENTER); // ID card
+    pty.send(ENTER); // photos: ask for the reference
+    pty.type_text("IMG-0009 front/back");
+    pty.send(ENTER);
+    pty.send(ENTER); // face
+    pty.send(ENTER); // capacity
+    pty.send(ENTER); // phone: the code goes to the outbox
+    pty.wait_for("A one-time code was sent");
+    let outbox = cli(&store, &["outbox"], &[]);
+    let code: String = outbox
+        .split("验证码是 ")
+        .nth(1)
+        .expect("code message")
+        .chars()
+        .take(6)
+        .collect();
+    pty.type_text(&code);
+    pty.send(ENTER);
+    pty.wait_for("Phone confirmed");
+    pty.send(ENTER); // card in own name
+    pty.send(ENTER); // terms
+    pty.wait_for("Every item has passed");
+    pty.send("v");
+    pty.wait_for("Timeline");
+
+    pty.send(ENTER);
+    pty.wait_for("Contract and signature");
+    pty.type_text(&f.full_name);
+    pty.send(ENTER);
+    pty.wait_for("Timeline");
+
+    pty.send(ENTER);
+    pty.wait_for("Bind a device");
+    pty.type_text("LDA80000001000");
+    pty.send(ENTER);
+    pty.wait_for("Timeline");
+
+    pty.send(ENTER);
+    pty.wait_for("Hand over the device");
+    pty.type_text(&f.id_number);
+    pty.send(TAB);
+    pty.send("1");
+    pty.send(ENTER);
+    pty.wait_for("Please confirm");
+    pty.send(ENTER);
+    pty.wait_for("Timeline");
+
+    pty.send(ENTER);
+    pty.wait_for("Activate the device");
+    pty.type_text("ACT-20261125");
+    pty.send(ENTER);
+    pty.wait_for("Timeline");
+    pty.send(CTRL_C);
+    assert_eq!(pty.wait_exit(), 0);
+    assert_restored(&pty.output());
+
+    let shown: serde_json::Value =
+        serde_json::from_str(&cli(&store, &["app", "show", "AP00000001", "--json"], &[])).unwrap();
+    assert_eq!(shown["state"], "activated");
+    assert_eq!(shown["device_serial"], "LDA80000001000");
+    assert_eq!(shown["deposit"]["amount"], 29900);
+
+    // The log tells what happened without anyone's numbers.
+    let log = std::fs::read_to_string(store.dir.path().join("posdesk.log")).expect("log written");
+    assert!(log.contains("logged in"), "{log}");
+    for secret in [
+        &f.id_number,
+        &f.phone,
+        &f.card_number,
+        &f.id_number[12..].to_string(),
+    ] {
+        assert!(!log.contains(secret.as_str()), "the log holds {secret}");
+    }
 }
