@@ -241,6 +241,8 @@ fn one_merchant_from_login_to_activation() {
     // Find it, open it, and take it step by step.
     let open = |pty: &mut Pty, title: &str| {
         pty.send(ESC);
+        // A lone Esc followed at once by a key reads as Alt-key; a person pauses.
+        std::thread::sleep(std::time::Duration::from_millis(150));
         pty.send("/");
         pty.type_text("AP00000001");
         pty.send(ENTER);

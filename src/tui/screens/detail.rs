@@ -33,6 +33,8 @@ const KEYS: &[Binding] = &[
     Binding::extra(Key::plain(KeyCode::Down), "detail.down", "key.down"),
     Binding::extra(Key::plain(KeyCode::Up), "detail.up", "key.up"),
     Binding::new(Key::ch('r'), "detail.reveal", "reveal.key"),
+    Binding::extra(Key::ch('f'), "detail.fees", "fees_screen.key_open"),
+    Binding::extra(Key::ch('m'), "detail.refund", "refund_screen.key_open"),
 ];
 
 /// After `r`: which number to show in full.
@@ -130,6 +132,14 @@ impl Screen for Detail {
         }
         match lookup(&cx.keys.resolve(KEYS), &key) {
             Some("detail.back") => Action::Pop,
+            Some("detail.fees") => match super::fees::Fees::new(self.id, cx) {
+                Ok(s) => Action::Push(Box::new(s)),
+                Err(e) => Action::Notice(Notice::Error(e)),
+            },
+            Some("detail.refund") => match super::refund::Refund::new(self.id, cx) {
+                Ok(s) => Action::Push(Box::new(s)),
+                Err(e) => Action::Notice(Notice::Error(e)),
+            },
             Some("detail.reveal") => {
                 // The footer now offers the choice.
                 self.choosing_reveal = true;
@@ -183,6 +193,10 @@ impl Screen for Detail {
                 v.pickup_point.clone(),
                 cx.theme.style(Meaning::Muted),
             )),
+            Line::from(vec![
+                Span::styled(format!("{} ", cx.tr("next.label")), cx.theme.style(Meaning::Heading)),
+                Span::raw(cx.tr(&format!("next.{}", v.state)).to_string()),
+            ]),
             Line::default(),
             Line::from(vec![h("field.full_name"), Span::raw(dash(&f.full_name))]),
             Line::from(vec![
