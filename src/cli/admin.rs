@@ -395,3 +395,34 @@ fn merchant_status(session: &Session, phone: &str, last6: &str, json: bool) -> a
     }
     Ok(0)
 }
+
+#[derive(Subcommand, Debug)]
+pub enum AuditCommand {
+    /// Recompute the hash chain; exit 1 and name the first broken entry if any
+    /// entry was changed or removed behind posdesk's back.
+    Verify {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub fn audit(session: &Session, cmd: AuditCommand) -> anyhow::Result<i32> {
+    let AuditCommand::Verify { json } = cmd;
+    let desk = session.open_desk()?;
+    let report = crate::store::audit::verify(desk.conn())?;
+    if json {
+        super::output::json(&report)?;
+    } else {
+        match report.first_broken {
+            None => println!(
+                "The audit log is intact: {} entries, head {}.",
+                report.entries,
+                report.head.as_deref().unwrap_or("-")
+            ),
+            Some(id) => println!(
+                "The audit log was changed behind posdesk's back: entry {id} does not match its contents or the entry before it."
+            ),
+        }
+    }
+    Ok(if report.first_broken.is_none() { 0 } else { 1 })
+}

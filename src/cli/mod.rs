@@ -79,6 +79,11 @@ pub enum Command {
     /// Reports.
     #[command(subcommand)]
     Report(money::ReportCommand),
+    /// The audit log: check its hash chain.
+    #[command(subcommand)]
+    Audit(admin::AuditCommand),
+    /// The merchant kiosk: merchants check their own terminal and deposit; a staff PIN leaves it.
+    Kiosk,
 }
 
 /// Parse, run, and turn the outcome into an exit code.
@@ -167,5 +172,11 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
         Some(Command::Volumes(c)) => money::volumes(&session, c),
         Some(Command::Refunds(c)) => money::refunds(&session, *c),
         Some(Command::Report(c)) => money::report(&session, c),
+        Some(Command::Audit(c)) => admin::audit(&session, c),
+        Some(Command::Kiosk) if std::io::IsTerminal::is_terminal(&std::io::stdout()) => {
+            crate::tui::run_kiosk(&session.db)?;
+            Ok(0)
+        }
+        Some(Command::Kiosk) => anyhow::bail!("posdesk kiosk needs a terminal"),
     }
 }

@@ -90,6 +90,7 @@ impl Desk {
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(error::from_sqlite)?;
         let value = op(&tx, &ctx)?;
+        crate::store::audit::seal(&tx)?;
         tx.commit().map_err(error::from_sqlite)?;
         Ok(value)
     }

@@ -78,3 +78,104 @@ pub fn last_id(conn: &Connection) -> Result<Option<i64>> {
         .optional()?
         .flatten())
 }
+
+// ---- the hash chain ------------------------------------------------------
+
+/// The hash of one entry: its fields in a fixed order, chained to the one before.
+fn entry_hash(prev: &str, r: &rusqlite::Row) -> rusqlite::Result<String> {
+    use sha2::{Digest, Sha256};
+    let id: i64 = r.get(0)?;
+    let fields = serde_json::json!([
+        id,
+        r.get::<_, String>(1)?,
+        r.get::<_, Option<i64>>(2)?,
+        r.get::<_, String>(3)?,
+        r.get::<_, i64>(4)?,
+        r.get::<_, String>(5)?,
+        r.get::<_, Option<String>>(6)?,
+        r.get::<_, Option<String>>(7)?,
+        r.get::<_, Option<String>>(8)?,
+    ]);
+    let mut h = Sha256::new();
+    h.update(prev.as_bytes());
+    h.update(b"\n");
+    h.update(fields.to_string().as_bytes());
+    Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+}
+
+const CHAIN_COLUMNS: &str =
+    "id, at, staff_id, entity, entity_id, action, from_state, to_state, reason, hash";
+/// The hash the first entry chains to.
+pub const GENESIS: &str = "posdesk-audit-v1";
+
+/// Seal every entry not sealed yet, in order. Runs inside the caller's transaction.
+pub fn seal(conn: &Connection) -> Result<usize> {
+    let first: Option<i64> = conn
+        .prepare_cached("SELECT min(id) FROM audit_log WHERE hash IS NULL")?
+        .query_row([], |r| r.get(0))?;
+    let Some(first) = first else { return Ok(0) };
+    let mut prev: String = conn
+        .prepare_cached("SELECT hash FROM audit_log WHERE id < ?1 ORDER BY id DESC LIMIT 1")?
+        .query_row([first], |r| r.get::<_, Option<String>>(0))
+        .optional()?
+        .flatten()
+        .unwrap_or_else(|| GENESIS.to_string());
+    let mut sealed = Vec::new();
+    {
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT {CHAIN_COLUMNS} FROM audit_log WHERE id >= ?1 ORDER BY id"
+        ))?;
+        let mut rows = stmt.query([first])?;
+        while let Some(r) = rows.next()? {
+            let h = entry_hash(&prev, r)?;
+            sealed.push((r.get::<_, i64>(0)?, h.clone()));
+            prev = h;
+        }
+    }
+    let mut update =
+        conn.prepare_cached("UPDATE audit_log SET hash = ?2 WHERE id = ?1 AND hash IS NULL")?;
+    for (id, h) in &sealed {
+        update.execute(params![id, h])?;
+    }
+    Ok(sealed.len())
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ChainReport {
+    pub entries: i64,
+    /// The first entry whose hash does not match its contents and its predecessor.
+    pub first_broken: Option<i64>,
+    pub unsealed: i64,
+    /// The last entry's hash: note it down to detect a rewrite of the whole chain.
+    pub head: Option<String>,
+}
+
+/// Recompute the chain from the start and find the first broken link.
+pub fn verify(conn: &Connection) -> Result<ChainReport> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {CHAIN_COLUMNS} FROM audit_log ORDER BY id"
+    ))?;
+    let mut rows = stmt.query([])?;
+    let mut prev = GENESIS.to_string();
+    let mut report = ChainReport {
+        entries: 0,
+        first_broken: None,
+        unsealed: 0,
+        head: None,
+    };
+    while let Some(r) = rows.next()? {
+        report.entries += 1;
+        let stored: Option<String> = r.get(9)?;
+        let Some(stored) = stored else {
+            report.unsealed += 1;
+            continue;
+        };
+        let expected = entry_hash(&prev, r)?;
+        if expected != stored && report.first_broken.is_none() {
+            report.first_broken = Some(r.get(0)?);
+        }
+        prev = stored.clone();
+        report.head = Some(stored);
+    }
+    Ok(report)
+}
