@@ -213,7 +213,7 @@ fn fixture(c: &Connection) -> Fixture {
 
 // ---------------------------------------------------------------------------
 
-const TABLES: [&str; 17] = [
+const TABLES: [&str; 21] = [
     "application",
     "audit_log",
     "binding",
