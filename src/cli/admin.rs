@@ -426,3 +426,56 @@ pub fn audit(session: &Session, cmd: AuditCommand) -> anyhow::Result<i32> {
     }
     Ok(if report.first_broken.is_none() { 0 } else { 1 })
 }
+
+pub fn backup(session: &Session, file: &std::path::Path) -> anyhow::Result<i32> {
+    let mut desk = session.open_desk()?;
+    let actor = session.actor(&mut desk)?;
+    desk.backup(&actor, file)?;
+    println!(
+        "Backup written to {} (readable by you only).",
+        file.display()
+    );
+    Ok(0)
+}
+
+pub fn restore(session: &Session, file: &std::path::Path, yes: bool) -> anyhow::Result<i32> {
+    use std::io::IsTerminal;
+    let candidate = crate::store::backup::check_candidate(file)?;
+    let prompt = format!(
+        "{} holds {} application(s) and {} audit entries; it replaces everything in {}.",
+        file.display(),
+        candidate.applications,
+        candidate.audit_entries,
+        session.db.display()
+    );
+    if !yes {
+        if !std::io::stdin().is_terminal() {
+            anyhow::bail!("{prompt} Add --yes to restore without asking.");
+        }
+        eprint!("{prompt} Restore? [y/N] ");
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line)?;
+        if !matches!(line.trim(), "y" | "Y" | "yes") {
+            println!("Nothing changed.");
+            return Ok(1);
+        }
+    }
+    let mut desk = session.open_desk()?;
+    let actor = session.actor(&mut desk)?;
+    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
+    let safety = session.db.with_file_name(format!(
+        "{}.before-restore-{stamp}",
+        session
+            .db
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default()
+    ));
+    desk.restore(&actor, file, &safety)?;
+    println!(
+        "Restored from {}. The store as it was is kept in {}.",
+        file.display(),
+        safety.display()
+    );
+    Ok(0)
+}

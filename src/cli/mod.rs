@@ -79,6 +79,16 @@ pub enum Command {
     /// Reports.
     #[command(subcommand)]
     Report(money::ReportCommand),
+    /// Copy the store while it is in use (SQLite online backup; supervisor).
+    Backup { file: PathBuf },
+    /// Replace the store with a backup after checking it (supervisor). The
+    /// current store is kept beside it first.
+    Restore {
+        file: PathBuf,
+        /// Don't ask.
+        #[arg(long)]
+        yes: bool,
+    },
     /// The audit log: check its hash chain.
     #[command(subcommand)]
     Audit(admin::AuditCommand),
@@ -173,6 +183,8 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
         Some(Command::Refunds(c)) => money::refunds(&session, *c),
         Some(Command::Report(c)) => money::report(&session, c),
         Some(Command::Audit(c)) => admin::audit(&session, c),
+        Some(Command::Backup { file }) => admin::backup(&session, &file),
+        Some(Command::Restore { file, yes }) => admin::restore(&session, &file, yes),
         Some(Command::Kiosk) if std::io::IsTerminal::is_terminal(&std::io::stdout()) => {
             crate::tui::run_kiosk(&session.db)?;
             Ok(0)

@@ -4,6 +4,7 @@
 
 mod apply;
 mod auth;
+mod backup;
 mod bank;
 mod bind;
 mod calendar;

@@ -3,6 +3,7 @@
 
 pub mod application;
 pub mod audit;
+pub mod backup;
 pub mod checklist;
 pub mod dashboard;
 pub mod device;
@@ -28,7 +29,8 @@ use std::time::Duration;
 const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/001_foundation.sql"),
     include_str!("migrations/002_refunds.sql"),
-    // 003 and 004 (performance, search) are being written alongside; keep the order.
+    // 003 (performance) is being written alongside; it goes before 004.
+    include_str!("migrations/004_search.sql"),
     include_str!("migrations/005_audit_chain.sql"),
 ];
 
@@ -61,6 +63,26 @@ pub fn open(path: &Path) -> Result<Connection> {
     Ok(conn)
 }
 
+/// A second connection to an existing store that can only read: for workers
+/// (search) that must never wait on, or block, the desk's writes.
+pub fn open_read_only(path: &Path) -> Result<Connection> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .with_context(|| format!("cannot open the store {} to read", path.display()))?;
+    conn.busy_timeout(Duration::from_secs(5))?;
+    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if usize::try_from(version).ok() != Some(schema_version()) {
+        anyhow::bail!(
+            "the store {} has schema {version}, this posdesk expects {}; open it read-write first",
+            path.display(),
+            schema_version()
+        );
+    }
+    Ok(conn)
+}
+
 /// A private, migrated store in memory, for tests and dry runs.
 pub fn open_in_memory() -> Result<Connection> {
     let mut conn = Connection::open_in_memory()?;
@@ -80,7 +102,7 @@ fn configure(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
-fn migrate(conn: &mut Connection) -> Result<()> {
+pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
     let current: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     let current = usize::try_from(current).unwrap_or(usize::MAX);
     if current > schema_version() {
@@ -97,7 +119,7 @@ fn migrate(conn: &mut Connection) -> Result<()> {
 }
 
 /// The store holds ID and card numbers: only its owner may read it.
-fn create_owner_only(path: &Path) -> Result<()> {
+pub(crate) fn create_owner_only(path: &Path) -> Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
