@@ -123,7 +123,11 @@ pub struct Session {
 impl Session {
     pub fn open_desk(&self) -> anyhow::Result<Desk> {
         let setup = Setup::from_config_dir(crate::paths::config_dir().as_deref())?;
-        Desk::open(&self.db, setup)
+        let mut desk = Desk::open(&self.db, setup)?;
+        desk.on_busy = Some(Box::new(|attempt| {
+            eprintln!("store busy (another counter is writing), retrying… [{attempt}]")
+        }));
+        Ok(desk)
     }
 
     /// Log in as `--as` with the PIN from POSDESK_PIN or stdin.

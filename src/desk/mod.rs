@@ -15,11 +15,13 @@ mod demo_money;
 mod eligibility;
 mod error;
 mod fees;
+mod messages;
 mod outbox;
 mod query;
 mod refund;
 mod reveal;
 mod review;
+pub mod search_worker;
 mod setup;
 mod status;
 
@@ -34,6 +36,7 @@ pub use fees::FeeStatus;
 pub use query::{ApplicationView, ReviewFacts};
 pub use refund::{Confirmed, NewCard};
 pub use reveal::Revealable;
+pub use search_worker::{SearchAnswer, SearchWorker};
 pub use setup::{NewPoint, NewStaffMember};
 pub use status::{day_bounds, DailyReport, MerchantStatus, Totals};
 
@@ -46,6 +49,8 @@ use std::path::Path;
 
 pub struct Desk {
     conn: Connection,
+    /// Told each time the store stays locked by another counter and we try again.
+    pub on_busy: Option<Box<dyn Fn(u32) + Send>>,
     pub policy: Policy,
     pub calendar: HolidayCalendar,
     pub bins: BinTable,
@@ -64,6 +69,7 @@ impl Desk {
     pub fn with_connection(conn: Connection, setup: Setup) -> Result<Desk> {
         let mut desk = Desk {
             conn,
+            on_busy: None,
             policy: setup.policy,
             calendar: setup.calendar,
             bins: setup.bins,
@@ -86,10 +92,7 @@ impl Desk {
             calendar: &self.calendar,
             bins: &self.bins,
         };
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(error::from_sqlite)?;
+        let tx = begin_immediate(&mut self.conn, self.on_busy.as_deref())?;
         let value = op(&tx, &ctx)?;
         crate::store::audit::seal(&tx)?;
         tx.commit().map_err(error::from_sqlite)?;
@@ -124,4 +127,35 @@ pub(crate) fn audit(
         },
     )?;
     Ok(())
+}
+
+/// How many times a transaction waits out a lock held by another counter.
+pub const BUSY_RETRIES: u32 = 4;
+
+/// Start a write transaction, waiting (busy_timeout) and retrying while another
+/// counter holds the store; only then is it refused as busy.
+fn begin_immediate<'c>(
+    conn: &'c mut Connection,
+    on_busy: Option<&(dyn Fn(u32) + Send)>,
+) -> DeskResult<rusqlite::Transaction<'c>> {
+    let conn: &'c Connection = conn;
+    let mut attempt = 0;
+    loop {
+        match rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Immediate) {
+            Ok(tx) => return Ok(tx),
+            Err(rusqlite::Error::SqliteFailure(f, _))
+                if matches!(
+                    f.code,
+                    rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+                ) && attempt < BUSY_RETRIES =>
+            {
+                attempt += 1;
+                tracing::info!(attempt, "store busy, retrying");
+                if let Some(f) = on_busy {
+                    f(attempt);
+                }
+            }
+            Err(e) => return Err(error::from_sqlite(e)),
+        }
+    }
 }

@@ -71,7 +71,8 @@ pub fn open_read_only(path: &Path) -> Result<Connection> {
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
     .with_context(|| format!("cannot open the store {} to read", path.display()))?;
-    conn.busy_timeout(Duration::from_secs(5))?;
+    // Each wait; desk/ retries a few times and says so before giving up.
+    conn.busy_timeout(Duration::from_millis(1500))?;
     let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     if usize::try_from(version).ok() != Some(schema_version()) {
         anyhow::bail!(
@@ -92,7 +93,8 @@ pub fn open_in_memory() -> Result<Connection> {
 }
 
 fn configure(conn: &Connection) -> Result<()> {
-    conn.busy_timeout(Duration::from_secs(5))?;
+    // Each wait; desk/ retries a few times and says so before giving up.
+    conn.busy_timeout(Duration::from_millis(1500))?;
     // FULL: money and identity are written in every transaction we make.
     conn.execute_batch(
         "PRAGMA journal_mode = WAL;
