@@ -712,7 +712,8 @@ fn bare_posdesk_on_a_fresh_store_explains_how_to_start() {
 fn demo_states(stdout: &str) -> BTreeMap<String, i64> {
     stdout
         .lines()
-        .take_while(|l| !l.starts_with("Demo logins"))
+        // The application states come first; deposits follow under their own heading.
+        .take_while(|l| !l.starts_with("Deposits") && !l.starts_with("Demo logins"))
         .filter(|l| l.starts_with("  "))
         .map(|l| {
             let mut parts = l.split_whitespace();

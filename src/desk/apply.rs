@@ -1,6 +1,7 @@
 //! Draft, update, submit and cancel an application.
 
 use super::auth::Actor;
+use crate::domain::permission::UseCase;
 use super::error::{refuse, DeskResult};
 use super::{audit, Ctx, Desk};
 use crate::domain::application_form::{ApplicationForm, FormCheck, FormRules};
@@ -79,6 +80,7 @@ pub(crate) fn create_draft(
     point_id: i64,
     form: &ApplicationForm,
 ) -> DeskResult<Saved> {
+    actor.require(UseCase::CreateDraft)?;
     let (form, check) = form.normalize(&rules(ctx));
     let terms = form
         .terms_agreed
@@ -109,6 +111,7 @@ pub(crate) fn submit(
     actor: &Actor,
     id: i64,
 ) -> DeskResult<ApplicationState> {
+    actor.require(UseCase::Submit)?;
     let app = load(tx, id)?;
     application_next(app.state, ApplicationEvent::Submit)?;
     let (form, check) = app.form.check_complete(&rules(ctx));
@@ -207,6 +210,7 @@ pub(crate) fn cancel(
     id: i64,
     reason: &str,
 ) -> DeskResult<()> {
+    actor.require(UseCase::Cancel)?;
     let reason = required_reason(reason, "cancel an application")?;
     let app = load(tx, id)?;
     application_next(app.state, ApplicationEvent::Cancel)?;
@@ -289,6 +293,7 @@ impl Desk {
         id: i64,
         form: &ApplicationForm,
     ) -> DeskResult<Saved> {
+    actor.require(UseCase::UpdateDraft)?;
         self.run(|tx, ctx| {
             let app = load(tx, id)?;
             if app.state != ApplicationState::Draft {

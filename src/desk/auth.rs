@@ -3,6 +3,7 @@
 use super::error::{refuse, DeskResult};
 use super::{audit, Desk};
 use crate::domain::checklist::Role;
+use crate::domain::permission::UseCase;
 use crate::domain::problem::Problem;
 use crate::store;
 use argon2::password_hash::{PasswordHash, PasswordHasher, SaltString};
@@ -25,13 +26,14 @@ impl Actor {
         self.role == Role::Supervisor
     }
 
-    pub(crate) fn require_supervisor(&self, what: &str) -> DeskResult<()> {
-        if self.is_supervisor() {
+    /// Ask the permission table; a refusal names what was refused.
+    pub fn require(&self, use_case: UseCase) -> DeskResult<()> {
+        if use_case.allowed(self.role) {
             Ok(())
         } else {
             refuse(
                 "role.supervisor_only",
-                format!("Only a supervisor can {what}; ask your supervisor."),
+                format!("Only a supervisor can {}; ask your supervisor.", use_case.describe()),
             )
         }
     }

@@ -9,7 +9,7 @@ use std::path::Path;
 impl Desk {
     /// An online copy of the whole store (it holds everyone's numbers: supervisor only).
     pub fn backup(&mut self, actor: &Actor, to: &Path) -> DeskResult<()> {
-        actor.require_supervisor("make a backup")?;
+        actor.require(crate::domain::permission::UseCase::Backup)?;
         store::backup::backup(&self.conn, to)?;
         let name = to
             .file_name()
@@ -40,7 +40,7 @@ impl Desk {
         from: &Path,
         safety_copy: &Path,
     ) -> DeskResult<store::backup::Candidate> {
-        actor.require_supervisor("restore a backup")?;
+        actor.require(crate::domain::permission::UseCase::Restore)?;
         store::backup::check_candidate(from)?;
         store::backup::backup(&self.conn, safety_copy)?;
         let candidate = store::backup::restore(&mut self.conn, from)?;

@@ -2,6 +2,7 @@
 //! acquirer's card volumes: all or nothing, and the same file twice changes nothing.
 
 use super::auth::Actor;
+use crate::domain::permission::UseCase;
 use super::eligibility::refresh;
 use super::error::{refuse, DeskError, DeskResult};
 use super::{audit, Desk};
@@ -93,7 +94,7 @@ impl Desk {
     /// Write every confirmed refund into one file for the bank (UTF-8 with BOM,
     /// Excel-safe, owner-only) and mark them sent, in one transaction.
     pub fn export_batch(&mut self, actor: &Actor, out: &Path) -> DeskResult<BatchReport> {
-        actor.require_supervisor("export a refund batch")?;
+        actor.require(crate::domain::permission::UseCase::ExportBatch)?;
         if out.exists() {
             return refuse(
                 "batch.exists",
@@ -181,17 +182,15 @@ impl Desk {
                 )?;
                 if let Some(app) = store::application::get(tx, d.application_id)? {
                     let window = match (&r.window_earliest, &r.window_latest) {
-                        (Some(a), Some(b)) => format!("，预计 {a} 至 {b} 到账"),
-                        _ => String::new(),
+                        (Some(a), Some(b)) => Some((a.as_str(), b.as_str())),
+                        _ => None,
                     };
+                    let sms = super::messages::refund_sent(&r.reference, r.amount, window);
                     store::outbox::enqueue(
                         tx,
                         &app.form.phone,
-                        "refund_sent",
-                        &format!(
-                            "【POS服务】您的押金退款 {}（{}）已提交银行{window}。",
-                            r.reference, r.amount
-                        ),
+                        sms.template,
+                        &sms.body,
                         Some(app.id),
                         &ctx.stamp(),
                     )?;
@@ -250,31 +249,54 @@ impl Desk {
         name: &str,
         bytes: &[u8],
     ) -> DeskResult<ImportReport> {
-        actor.require_supervisor("import the bank's settlement results")?;
+        actor.require(crate::domain::permission::UseCase::ImportSettlement)?;
         let (lines, read_errors) = scan_settlement(bytes);
         let sha = sha256_hex(bytes);
         self.run(|tx, ctx| {
             if store::refund::file_seen(tx, "settlement", &sha)?.is_some() {
-                return Ok(ImportReport { lines: lines.len(), refunded: 0, failed: 0, unchanged: lines.len(), already_imported: true });
+                return Ok(ImportReport {
+                    lines: lines.len(),
+                    refunded: 0,
+                    failed: 0,
+                    unchanged: lines.len(),
+                    already_imported: true,
+                });
             }
             let mut errors = read_errors;
             let mut todo = Vec::new();
             let mut unchanged = 0;
             for l in &lines {
                 let Some(r) = store::refund::refund_by_ref(tx, &l.refund_ref)? else {
-                    errors.push(LineError { line: l.line, message: format!("{} is not a refund posdesk knows", l.refund_ref) });
+                    errors.push(LineError {
+                        line: l.line,
+                        message: format!("{} is not a refund posdesk knows", l.refund_ref),
+                    });
                     continue;
                 };
                 if r.amount != l.amount {
-                    errors.push(LineError { line: l.line, message: format!("{}: the amount is {}, the file says {}", r.reference, r.amount, l.amount) });
+                    errors.push(LineError {
+                        line: l.line,
+                        message: format!(
+                            "{}: the amount is {}, the file says {}",
+                            r.reference, r.amount, l.amount
+                        ),
+                    });
                     continue;
                 }
-                let done = (r.state == "refunded" && l.success && r.bank_ref.as_deref() == Some(l.bank_ref.as_str()))
+                let done = (r.state == "refunded"
+                    && l.success
+                    && r.bank_ref.as_deref() == Some(l.bank_ref.as_str()))
                     || (r.state == "failed" && !l.success && r.failure_reason == l.reason);
                 if done {
                     unchanged += 1;
                 } else if r.state != "sent" {
-                    errors.push(LineError { line: l.line, message: format!("{} is {}, not waiting for the bank", r.reference, r.state) });
+                    errors.push(LineError {
+                        line: l.line,
+                        message: format!(
+                            "{} is {}, not waiting for the bank",
+                            r.reference, r.state
+                        ),
+                    });
                 } else {
                     todo.push((l, r));
                 }
@@ -284,23 +306,69 @@ impl Desk {
             }
             let (mut refunded, mut failed) = (0, 0);
             for (l, r) in todo {
-                store::refund::settle(tx, r.id, l.success, &l.bank_ref, l.reason.as_deref(), &ctx.stamp())?;
-                let d = store::refund::deposit(tx, r.deposit_id)?.ok_or_else(|| anyhow::anyhow!("deposit vanished"))?;
-                let (to, action) = if l.success { ("refunded", "refunded") } else { ("refund_failed", "refund failed") };
-                store::refund::set_deposit_state(tx, d.id, &d.state, to, l.reason.as_deref(), None, &ctx.stamp())?;
-                audit(tx, ctx, Some(actor), "refund", r.id, "bank result", Some("sent"), Some(if l.success { "refunded" } else { "failed" }), l.reason.as_deref())?;
-                audit(tx, ctx, Some(actor), "deposit", d.id, action, Some(&d.state), Some(to), l.reason.as_deref())?;
+                store::refund::settle(
+                    tx,
+                    r.id,
+                    l.success,
+                    &l.bank_ref,
+                    l.reason.as_deref(),
+                    &ctx.stamp(),
+                )?;
+                let d = store::refund::deposit(tx, r.deposit_id)?
+                    .ok_or_else(|| anyhow::anyhow!("deposit vanished"))?;
+                let (to, action) = if l.success {
+                    ("refunded", "refunded")
+                } else {
+                    ("refund_failed", "refund failed")
+                };
+                store::refund::set_deposit_state(
+                    tx,
+                    d.id,
+                    &d.state,
+                    to,
+                    l.reason.as_deref(),
+                    None,
+                    &ctx.stamp(),
+                )?;
+                audit(
+                    tx,
+                    ctx,
+                    Some(actor),
+                    "refund",
+                    r.id,
+                    "bank result",
+                    Some("sent"),
+                    Some(if l.success { "refunded" } else { "failed" }),
+                    l.reason.as_deref(),
+                )?;
+                audit(
+                    tx,
+                    ctx,
+                    Some(actor),
+                    "deposit",
+                    d.id,
+                    action,
+                    Some(&d.state),
+                    Some(to),
+                    l.reason.as_deref(),
+                )?;
                 if let Some(app) = store::application::get(tx, d.application_id)? {
-                    let body = if l.success {
-                        format!("【POS服务】您的押金 {} 已退回尾号 {} 的银行卡，请注意查收。", r.amount, &r.card_number[r.card_number.len().saturating_sub(4)..])
+                    let sms = if l.success {
+                        super::messages::refund_done(r.amount, &r.card_number)
                     } else {
-                        format!(
-                            "【POS服务】您的押金退款 {} 未能到账：{}。请携带本人身份证和本人名下的其他银行卡到网点重新办理。",
-                            r.reference,
-                            l.reason.as_deref().unwrap_or("")
+                        super::messages::refund_failed(
+                            &r.reference,
+                            l.reason.as_deref().unwrap_or(""),
                         )
                     };
-                    store::outbox::enqueue(tx, &app.form.phone, if l.success { "refund_done" } else { "refund_failed" }, &body, Some(app.id), &ctx.stamp())?;
+                    store::outbox::enqueue(
+                        tx,
+                        &app.form.phone,
+                        sms.template,
+                        &sms.body,
+                        Some(app.id),
+                        &ctx.stamp(),
+                    )?;
                 }
                 if l.success {
                     refunded += 1;
@@ -308,8 +376,22 @@ impl Desk {
                     failed += 1;
                 }
             }
-            store::refund::insert_file(tx, "settlement", &sha, name, lines.len() as i64, Some(actor.staff_id), &ctx.stamp())?;
-            Ok(ImportReport { lines: lines.len(), refunded, failed, unchanged, already_imported: false })
+            store::refund::insert_file(
+                tx,
+                "settlement",
+                &sha,
+                name,
+                lines.len() as i64,
+                Some(actor.staff_id),
+                &ctx.stamp(),
+            )?;
+            Ok(ImportReport {
+                lines: lines.len(),
+                refunded,
+                failed,
+                unchanged,
+                already_imported: false,
+            })
         })
     }
 
@@ -321,6 +403,7 @@ impl Desk {
         name: &str,
         bytes: &[u8],
     ) -> DeskResult<VolumeReport> {
+    actor.require(UseCase::ImportVolumes)?;
         let (lines, read_errors) = scan_volumes(bytes);
         let sha = sha256_hex(bytes);
         self.run(|tx, ctx| {

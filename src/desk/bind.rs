@@ -2,6 +2,7 @@
 
 use super::apply::{check_terminal_limit, load, release_device, transition};
 use super::auth::Actor;
+use crate::domain::permission::UseCase;
 use super::error::{refuse, DeskResult};
 use super::{audit, Ctx, Desk};
 use crate::domain::lifecycle::{device_can_move, ApplicationEvent, ApplicationState, DeviceState};
@@ -77,6 +78,7 @@ pub(crate) fn reserve(
     id: i64,
     serial: &str,
 ) -> DeskResult<DeviceRow> {
+    actor.require(UseCase::BindDevice)?;
     let app = load(tx, id)?;
     if !matches!(
         app.state,
@@ -186,17 +188,14 @@ pub(crate) fn bind(
     transition(tx, ctx, actor, &app, ApplicationEvent::BindDevice, None)?;
     let point = store::point::get(tx, app.pickup_point_id)?;
     let place = point
-        .map(|p| format!("{}（{}）", p.name, p.address))
+        .map(|p| super::messages::pickup_place(&p.name, &p.address))
         .unwrap_or_default();
+    let sms = super::messages::ready_for_pickup(&app.reference(), &place);
     store::outbox::enqueue(
         tx,
         &app.form.phone,
-        "ready_for_pickup",
-        &format!(
-            "【POS服务】您申请的POS终端已备好（申请号 {}），请携带本人身份证到{}领取。",
-            app.reference(),
-            place
-        ),
+        sms.template,
+        &sms.body,
         Some(id),
         &ctx.stamp(),
     )?;
@@ -217,6 +216,7 @@ pub(crate) fn hand_over(
     id_shown: &str,
     method: &str,
 ) -> DeskResult<HandOver> {
+    actor.require(UseCase::HandOver)?;
     let app = load(tx, id)?;
     crate::domain::lifecycle::application_next(app.state, ApplicationEvent::HandOver)?;
     let shown = ResidentId::parse(id_shown, ctx.today())?;
@@ -277,6 +277,7 @@ pub(crate) fn activate(
     id: i64,
     activation_ref: &str,
 ) -> DeskResult<()> {
+    actor.require(UseCase::Activate)?;
     let app = load(tx, id)?;
     crate::domain::lifecycle::application_next(app.state, ApplicationEvent::Activate)?;
     let reference = activation_ref.trim();

@@ -33,7 +33,7 @@ impl Desk {
         text: &str,
     ) -> DeskResult<Vec<(i32, bool)>> {
         if let Some(a) = actor {
-            a.require_supervisor("load a holiday schedule")?;
+            a.require(crate::domain::permission::UseCase::LoadHolidays)?;
         }
         let parsed = HolidayCalendar::from_toml_str(text)?;
         let years = parsed.years();

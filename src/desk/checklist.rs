@@ -2,6 +2,7 @@
 
 use super::apply::{load, transition};
 use super::auth::Actor;
+use crate::domain::permission::UseCase;
 use super::error::{refuse, DeskError, DeskResult};
 use super::{audit, Ctx, Desk};
 use crate::domain::application_form::{parse_validity, IdValidity};
@@ -39,6 +40,7 @@ pub(crate) fn record_check(
     passed: bool,
     note: Option<&str>,
 ) -> DeskResult<()> {
+    actor.require(UseCase::RecordCheck)?;
     let app = load(tx, id)?;
     open_for_checks(app.state)?;
     let note = note.map(str::trim).filter(|n| !n.is_empty());
@@ -104,7 +106,7 @@ fn check_pass(
             match capacity_on(&rid, ctx.today()) {
                 Capacity::Adult => Ok(()),
                 Capacity::NeedsSupervisor => {
-                    actor.require_supervisor("admit a 16–17 year old applicant")?;
+                    actor.require(crate::domain::permission::UseCase::AdmitSixteenSeventeen)?;
                     match note {
                         Some(n) if n.chars().count() >= 4 => Ok(()),
                         _ => refuse(
@@ -157,15 +159,17 @@ pub(crate) fn send_phone_code(
     id: i64,
     code: &str,
 ) -> DeskResult<()> {
+    actor.require(UseCase::PhoneCode)?;
     let app = load(tx, id)?;
     open_for_checks(app.state)?;
     let expires = crate::store::instant(ctx.now + Duration::minutes(CODE_MINUTES));
     store::checklist::insert_code(tx, id, code, &ctx.stamp(), &expires)?;
+    let sms = super::messages::phone_code(code);
     store::outbox::enqueue(
         tx,
         &app.form.phone,
-        "phone_code",
-        &format!("【POS服务】您的验证码是 {code}，{CODE_MINUTES}分钟内有效。请勿告诉他人。"),
+        sms.template,
+        &sms.body,
         Some(id),
         &ctx.stamp(),
     )?;
@@ -189,6 +193,7 @@ pub(crate) fn confirm_phone_code(
     id: i64,
     typed: &str,
 ) -> DeskResult<Result<(), Problem>> {
+    actor.require(UseCase::PhoneCode)?;
     let app = load(tx, id)?;
     open_for_checks(app.state)?;
     let Some(code) = store::checklist::latest_code(tx, id)? else {
@@ -244,6 +249,7 @@ pub(crate) fn verify(
     actor: &Actor,
     id: i64,
 ) -> DeskResult<ApplicationState> {
+    actor.require(UseCase::Verify)?;
     let app = load(tx, id)?;
     crate::domain::lifecycle::application_next(app.state, ApplicationEvent::Verify)?;
     let done = store::checklist::list(tx, id)?;
@@ -272,6 +278,7 @@ pub(crate) fn sign_contract(
     id: i64,
     typed_name: &str,
 ) -> DeskResult<ApplicationState> {
+    actor.require(UseCase::SignContract)?;
     let app = load(tx, id)?;
     crate::domain::lifecycle::application_next(app.state, ApplicationEvent::SignContract)?;
     let name = PersonName::parse(&app.form.full_name)?;

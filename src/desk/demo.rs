@@ -48,24 +48,24 @@ pub struct DemoReport {
     pub logins: Vec<(String, String, String)>,
 }
 
-const SURNAMES: &[&str] = &[
+pub(super) const SURNAMES: &[&str] = &[
     "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭",
     "何", "高", "林", "罗", "郑", "梁", "谢", "宋", "唐", "许", "韩", "冯", "邓", "曹", "欧阳",
     "司马",
 ];
-const GIVEN: &[&str] = &[
+pub(super) const GIVEN: &[&str] = &[
     "伟", "芳", "娜", "秀英", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟",
     "涛", "明", "超", "秀兰", "霞", "平", "刚", "桂英", "建华", "晓东", "文", "浩然", "子涵",
 ];
 /// Names of minority applicants, written with the middle dot.
-const DOTTED: &[&str] = &[
+pub(super) const DOTTED: &[&str] = &[
     "阿卜杜·热合曼",
     "买买提·艾力",
     "古丽·努尔",
     "扎西·多吉",
     "阿依古丽·吐尔逊",
 ];
-const AREAS: &[(&str, &str)] = &[
+pub(super) const AREAS: &[(&str, &str)] = &[
     ("110105", "北京市朝阳区"),
     ("310104", "上海市徐汇区"),
     ("440106", "广州市天河区"),
@@ -75,7 +75,7 @@ const AREAS: &[(&str, &str)] = &[
     ("650102", "乌鲁木齐市天山区"),
     ("540102", "拉萨市城关区"),
 ];
-const SHOPS: &[&str] = &[
+pub(super) const SHOPS: &[&str] = &[
     "便利店",
     "水果店",
     "餐馆",
@@ -88,7 +88,7 @@ const SHOPS: &[&str] = &[
 ];
 
 /// Where each generated application ends up, weighted like a real network.
-const TARGETS: &[(ApplicationState, u32)] = &[
+pub(super) const TARGETS: &[(ApplicationState, u32)] = &[
     (ApplicationState::Draft, 5),
     (ApplicationState::Submitted, 8),
     (ApplicationState::Approved, 5),
@@ -132,52 +132,7 @@ impl Desk {
         let ctx = ctx_at(90, 0);
         let now = ctx.stamp();
 
-        // Points and staff, unless they exist already.
-        let mut point_ids = Vec::new();
-        for (code, name, address) in POINTS {
-            let id = match store::point::by_code(&tx, code)? {
-                Some(p) => p.id,
-                None => store::point::insert(&tx, code, name, address, &now)?,
-            };
-            point_ids.push(id);
-        }
-        let mut staff: Vec<Actor> = Vec::new();
-        for (no, name, role, point, pin) in LOGINS {
-            let row = match store::staff::by_no(&tx, no)? {
-                Some(s) => s,
-                None => {
-                    let point_id = match point {
-                        Some(code) => store::point::by_code(&tx, code)?.map(|p| p.id),
-                        None => None,
-                    };
-                    let id = store::staff::insert(
-                        &tx,
-                        &store::staff::NewStaff {
-                            staff_no: no,
-                            name,
-                            role: role.as_str(),
-                            pickup_point_id: point_id,
-                            pin_hash: &hash_pin(pin)?,
-                        },
-                        &now,
-                    )?;
-                    super::audit(
-                        &tx,
-                        &ctx,
-                        None,
-                        "staff",
-                        id,
-                        "create",
-                        None,
-                        Some(role.as_str()),
-                        Some("demo"),
-                    )?;
-                    store::staff::get(&tx, id)?
-                        .ok_or_else(|| anyhow::anyhow!("demo staff vanished"))?
-                }
-            };
-            staff.push(actor_of(&row));
-        }
+        let (point_ids, staff) = points_and_staff(&tx, &ctx)?;
         let supervisor = staff[0].clone();
 
         // Stock: enough of every model at every point, plus spares on the shelf.
@@ -324,6 +279,59 @@ impl Desk {
     }
 }
 
+/// The demo's pickup points and staff (POINTS, LOGINS), unless they exist already.
+pub(super) fn points_and_staff(
+    tx: &rusqlite::Connection,
+    ctx: &Ctx,
+) -> DeskResult<(Vec<i64>, Vec<Actor>)> {
+    let now = ctx.stamp();
+    let mut point_ids = Vec::new();
+    for (code, name, address) in POINTS {
+        let id = match store::point::by_code(tx, code)? {
+            Some(p) => p.id,
+            None => store::point::insert(tx, code, name, address, &now)?,
+        };
+        point_ids.push(id);
+    }
+    let mut staff: Vec<Actor> = Vec::new();
+    for (no, name, role, point, pin) in LOGINS {
+        let row = match store::staff::by_no(tx, no)? {
+            Some(s) => s,
+            None => {
+                let point_id = match point {
+                    Some(code) => store::point::by_code(tx, code)?.map(|p| p.id),
+                    None => None,
+                };
+                let id = store::staff::insert(
+                    tx,
+                    &store::staff::NewStaff {
+                        staff_no: no,
+                        name,
+                        role: role.as_str(),
+                        pickup_point_id: point_id,
+                        pin_hash: &hash_pin(pin)?,
+                    },
+                    &now,
+                )?;
+                super::audit(
+                    tx,
+                    ctx,
+                    None,
+                    "staff",
+                    id,
+                    "create",
+                    None,
+                    Some(role.as_str()),
+                    Some("demo"),
+                )?;
+                store::staff::get(tx, id)?.ok_or_else(|| anyhow::anyhow!("demo staff vanished"))?
+            }
+        };
+        staff.push(actor_of(&row));
+    }
+    Ok((point_ids, staff))
+}
+
 /// Take one application through the real use cases until it reaches `target`.
 #[allow(clippy::too_many_arguments)]
 fn walk<'a>(
@@ -404,7 +412,7 @@ fn walk<'a>(
 }
 
 /// The last three characters of an area name: 朝阳区, 天山区.
-fn district(area: &str) -> String {
+pub(super) fn district(area: &str) -> String {
     let chars: Vec<char> = area.chars().collect();
     chars[chars.len().saturating_sub(3)..].iter().collect()
 }
@@ -449,7 +457,7 @@ fn person(rng: &mut ChaCha8Rng, today: NaiveDate) -> Person {
 }
 
 /// A card number that the BIN table knows, mostly passing Luhn.
-fn card_number(rng: &mut ChaCha8Rng, bin: &Bin) -> String {
+pub(super) fn card_number(rng: &mut ChaCha8Rng, bin: &Bin) -> String {
     let mut payload = bin.prefix.clone();
     while payload.len() < usize::from(bin.length) - 1 {
         payload.push(char::from(b'0' + rng.random_range(0..10u8)));
@@ -459,7 +467,7 @@ fn card_number(rng: &mut ChaCha8Rng, bin: &Bin) -> String {
     payload
 }
 
-fn demo_serial(model: &str, n: u64, seed: u64) -> String {
+pub(super) fn demo_serial(model: &str, n: u64, seed: u64) -> String {
     let x = n.wrapping_mul(2_654_435_761).wrapping_add(seed) % 1_000_000_000;
     match model {
         "LD-A8" => format!("LDA8{:010}", x * 10 + n % 10),

@@ -122,10 +122,13 @@ impl Desk {
             refunds.push(r);
         }
         self.at(now - Duration::days(19));
+        // Unique per call too: desks in one process (parallel tests) load demos at once.
+        static CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         let dir = std::env::temp_dir().join(format!(
-            "posdesk-demo-{}-{}",
+            "posdesk-demo-{}-{}-{}",
             std::process::id(),
-            rng.random::<u32>()
+            rng.random::<u32>(),
+            CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
         ));
         std::fs::create_dir_all(&dir).map_err(anyhow::Error::from)?;
         if !refunds.is_empty() {

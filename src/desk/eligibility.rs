@@ -107,7 +107,7 @@ impl Desk {
     }
 
     pub fn record_breach(&mut self, actor: &Actor, id: i64, reason: &str) -> DeskResult<()> {
-        actor.require_supervisor("record a breach of the agreement")?;
+        actor.require(crate::domain::permission::UseCase::RecordBreach)?;
         let reason = required_reason(reason, "record a breach")?;
         self.run(|tx, ctx| {
             load(tx, id)?;
@@ -129,7 +129,7 @@ impl Desk {
     }
 
     pub fn clear_breaches(&mut self, actor: &Actor, id: i64, reason: &str) -> DeskResult<usize> {
-        actor.require_supervisor("clear a breach")?;
+        actor.require(crate::domain::permission::UseCase::ClearBreach)?;
         let reason = required_reason(reason, "clear a breach")?;
         self.run(|tx, ctx| {
             load(tx, id)?;
@@ -155,7 +155,7 @@ impl Desk {
 
     /// Keep the deposit (supervisor, with a reason): the end of its road.
     pub fn forfeit(&mut self, actor: &Actor, id: i64, reason: &str) -> DeskResult<()> {
-        actor.require_supervisor("forfeit a deposit")?;
+        actor.require(crate::domain::permission::UseCase::Forfeit)?;
         let reason = required_reason(reason, "forfeit a deposit")?;
         self.run(|tx, ctx| {
             let Some(d) = store::refund::deposit_of_application(tx, id)? else {

@@ -2,6 +2,7 @@
 
 use super::apply::load;
 use super::auth::Actor;
+use crate::domain::permission::UseCase;
 use super::bind::PAYMENT_METHODS;
 use super::error::{refuse, DeskResult};
 use super::{audit, Ctx, Desk};
@@ -97,6 +98,7 @@ impl Desk {
         amount: Fen,
         method: &str,
     ) -> DeskResult<FeeStatus> {
+    actor.require(UseCase::PayFees)?;
         let method = method.trim().to_ascii_lowercase();
         if !PAYMENT_METHODS.contains(&method.as_str()) {
             return refuse(

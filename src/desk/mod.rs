@@ -11,6 +11,7 @@ mod calendar;
 mod checklist;
 mod context;
 pub mod demo;
+pub mod demo_bulk;
 mod demo_money;
 mod eligibility;
 mod error;

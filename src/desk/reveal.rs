@@ -32,7 +32,7 @@ impl Revealable {
 impl Desk {
     /// The full value of one masked number, for a supervisor, with an audit entry.
     pub fn reveal(&mut self, actor: &Actor, id: i64, what: Revealable) -> DeskResult<String> {
-        actor.require_supervisor("reveal a personal number")?;
+        actor.require(crate::domain::permission::UseCase::Reveal)?;
         self.run(|tx, ctx| {
             let app = load(tx, id)?;
             let value = match what {

@@ -14,7 +14,7 @@ pub(crate) fn approve(
     id: i64,
     note: Option<&str>,
 ) -> DeskResult<ApplicationState> {
-    actor.require_supervisor("approve an application")?;
+    actor.require(crate::domain::permission::UseCase::Approve)?;
     let app = load(tx, id)?;
     let note = note.map(str::trim).filter(|n| !n.is_empty());
     transition(tx, ctx, actor, &app, ApplicationEvent::Approve, note)
@@ -27,7 +27,7 @@ pub(crate) fn reject(
     id: i64,
     reason: &str,
 ) -> DeskResult<ApplicationState> {
-    actor.require_supervisor("reject an application")?;
+    actor.require(crate::domain::permission::UseCase::Reject)?;
     let reason = required_reason(reason, "reject an application")?;
     let app = load(tx, id)?;
     let to = transition(
@@ -39,15 +39,12 @@ pub(crate) fn reject(
         Some(&reason),
     )?;
     if !app.form.phone.is_empty() {
+        let sms = super::messages::application_rejected(&app.reference(), &reason);
         crate::store::outbox::enqueue(
             tx,
             &app.form.phone,
-            "application_rejected",
-            &format!(
-                "【POS服务】您的终端申请 {} 未通过审核：{}。如有疑问请到申请网点咨询。",
-                app.reference(),
-                reason
-            ),
+            sms.template,
+            &sms.body,
             Some(id),
             &ctx.stamp(),
         )?;

@@ -1,6 +1,7 @@
 //! Pickup points, staff and stock: the things a counter needs before a merchant comes.
 
 use super::auth::{actor_of, check_pin_shape, hash_pin, Actor};
+use crate::domain::permission::UseCase;
 use super::error::{refuse, DeskResult};
 use super::{audit, Desk};
 use crate::domain::checklist::Role;
@@ -117,7 +118,7 @@ impl Desk {
     }
 
     pub fn add_point(&mut self, actor: &Actor, point: NewPoint) -> DeskResult<i64> {
-        actor.require_supervisor("add a pickup point")?;
+        actor.require(crate::domain::permission::UseCase::AddPoint)?;
         let code = check_code(point.code, "pickup point code")?;
         let name = check_text(point.name, "pickup point name")?;
         let address = check_text(point.address, "address")?;
@@ -145,7 +146,7 @@ impl Desk {
     }
 
     pub fn add_staff(&mut self, actor: &Actor, staff: NewStaffMember) -> DeskResult<i64> {
-        actor.require_supervisor("add staff")?;
+        actor.require(crate::domain::permission::UseCase::AddStaff)?;
         let (staff_no, name, hash) = staff_fields(&staff)?;
         let point_code = staff.point_code.map(|c| c.trim().to_ascii_uppercase());
         let role = staff.role;
@@ -193,7 +194,7 @@ impl Desk {
     }
 
     pub fn unlock_staff(&mut self, actor: &Actor, staff_no: &str) -> DeskResult<()> {
-        actor.require_supervisor("unlock an account")?;
+        actor.require(crate::domain::permission::UseCase::UnlockStaff)?;
         let staff_no = staff_no.trim().to_ascii_uppercase();
         self.run(|tx, ctx| {
             let Some(s) = store::staff::by_no(tx, &staff_no)? else {
@@ -226,6 +227,7 @@ impl Desk {
         model_code: &str,
         point_code: Option<&str>,
     ) -> DeskResult<AddedDevice> {
+    actor.require(UseCase::AddDevice)?;
         let model = self.policy.require_model(model_code)?.clone();
         let serial = model.check_serial(serial)?;
         let point_code = point_code.map(|c| c.trim().to_ascii_uppercase());

@@ -10,6 +10,7 @@ pub mod fees;
 pub mod lifecycle;
 pub mod money;
 pub mod person_name;
+pub mod permission;
 pub mod phone;
 pub mod policy;
 pub mod problem;

@@ -60,6 +60,51 @@ pub fn insert_draft(
     Ok(id)
 }
 
+/// The form as the table holds it: empty text is NULL, and 长期 is
+/// `id_long_term` with no date. `write_form` and the bulk demo both store this.
+pub struct FormColumns<'a> {
+    pub full_name: Option<&'a str>,
+    pub id_number: Option<&'a str>,
+    pub id_valid_until: Option<&'a str>,
+    pub id_long_term: bool,
+    pub phone: Option<&'a str>,
+    pub business_name: Option<&'a str>,
+    pub business_address: Option<&'a str>,
+    pub card_number: Option<&'a str>,
+    pub card_bank: Option<&'a str>,
+    pub card_branch: Option<&'a str>,
+    pub card_holder: Option<&'a str>,
+    pub card_kind: Option<&'a str>,
+    pub card_luhn_confirmed: bool,
+    pub model_code: Option<&'a str>,
+}
+
+impl<'a> FormColumns<'a> {
+    pub fn of(f: &'a ApplicationForm) -> FormColumns<'a> {
+        let long_term = f.id_valid_until == LONG_TERM;
+        FormColumns {
+            full_name: none_if_empty(&f.full_name),
+            id_number: none_if_empty(&f.id_number),
+            id_valid_until: if long_term {
+                None
+            } else {
+                none_if_empty(&f.id_valid_until)
+            },
+            id_long_term: long_term,
+            phone: none_if_empty(&f.phone),
+            business_name: none_if_empty(&f.business_name),
+            business_address: none_if_empty(&f.business_address),
+            card_number: none_if_empty(&f.card_number),
+            card_bank: none_if_empty(&f.card_bank),
+            card_branch: none_if_empty(&f.card_branch),
+            card_holder: none_if_empty(&f.card_holder),
+            card_kind: none_if_empty(&f.card_kind),
+            card_luhn_confirmed: f.card_luhn_confirmed,
+            model_code: none_if_empty(&f.model_code),
+        }
+    }
+}
+
 pub fn write_form(
     conn: &Connection,
     id: i64,
@@ -67,12 +112,7 @@ pub fn write_form(
     terms_version: Option<&str>,
     now: &str,
 ) -> Result<()> {
-    let long_term = f.id_valid_until == LONG_TERM;
-    let valid_until = if long_term {
-        None
-    } else {
-        none_if_empty(&f.id_valid_until)
-    };
+    let c = FormColumns::of(f);
     let terms_at = f.terms_agreed.then_some(now);
     conn.prepare_cached(
         "UPDATE application SET full_name = ?2, id_number = ?3, id_valid_until = ?4,
@@ -87,20 +127,20 @@ pub fn write_form(
     )?
     .execute(params![
         id,
-        none_if_empty(&f.full_name),
-        none_if_empty(&f.id_number),
-        valid_until,
-        long_term,
-        none_if_empty(&f.phone),
-        none_if_empty(&f.business_name),
-        none_if_empty(&f.business_address),
-        none_if_empty(&f.card_number),
-        none_if_empty(&f.card_bank),
-        none_if_empty(&f.card_branch),
-        none_if_empty(&f.card_holder),
-        none_if_empty(&f.card_kind),
-        f.card_luhn_confirmed,
-        none_if_empty(&f.model_code),
+        c.full_name,
+        c.id_number,
+        c.id_valid_until,
+        c.id_long_term,
+        c.phone,
+        c.business_name,
+        c.business_address,
+        c.card_number,
+        c.card_bank,
+        c.card_branch,
+        c.card_holder,
+        c.card_kind,
+        c.card_luhn_confirmed,
+        c.model_code,
         terms_at,
         terms_version,
         now,

@@ -83,24 +83,54 @@ pub fn last_id(conn: &Connection) -> Result<Option<i64>> {
 
 /// The hash of one entry: its fields in a fixed order, chained to the one before.
 fn entry_hash(prev: &str, r: &rusqlite::Row) -> rusqlite::Result<String> {
+    let at: String = r.get(1)?;
+    let entity: String = r.get(3)?;
+    let action: String = r.get(5)?;
+    let from: Option<String> = r.get(6)?;
+    let to: Option<String> = r.get(7)?;
+    let reason: Option<String> = r.get(8)?;
+    Ok(chain_hash(
+        prev,
+        r.get(0)?,
+        &at,
+        &Entry {
+            staff_id: r.get(2)?,
+            entity: &entity,
+            entity_id: r.get(4)?,
+            action: &action,
+            from: from.as_deref(),
+            to: to.as_deref(),
+            reason: reason.as_deref(),
+        },
+    ))
+}
+
+/// The hash `seal` stores for entry `id` written at `at`, chained to `prev`
+/// (also used by the bulk demo, which writes entries already sealed).
+pub fn chain_hash(prev: &str, id: i64, at: &str, e: &Entry) -> String {
     use sha2::{Digest, Sha256};
-    let id: i64 = r.get(0)?;
     let fields = serde_json::json!([
         id,
-        r.get::<_, String>(1)?,
-        r.get::<_, Option<i64>>(2)?,
-        r.get::<_, String>(3)?,
-        r.get::<_, i64>(4)?,
-        r.get::<_, String>(5)?,
-        r.get::<_, Option<String>>(6)?,
-        r.get::<_, Option<String>>(7)?,
-        r.get::<_, Option<String>>(8)?,
+        at,
+        e.staff_id,
+        e.entity,
+        e.entity_id,
+        e.action,
+        e.from,
+        e.to,
+        e.reason,
     ]);
     let mut h = Sha256::new();
     h.update(prev.as_bytes());
     h.update(b"\n");
     h.update(fields.to_string().as_bytes());
-    Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(64);
+    for b in h.finalize() {
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 15)]));
+    }
+    out
 }
 
 const CHAIN_COLUMNS: &str =

@@ -4,6 +4,7 @@
 pub mod application;
 pub mod audit;
 pub mod backup;
+pub mod bulk;
 pub mod checklist;
 pub mod dashboard;
 pub mod device;

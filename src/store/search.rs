@@ -1,16 +1,175 @@
-//! Quick find for the counter: by reference, phone, ID number (whole or last
-//! digits), device serial, or name.
+//! Quick find for the counter: what a clerk types, read the way a clerk means
+//! it, and answered from an index whatever the kind — an application or refund
+//! reference, a phone, the ID number whole or its last 6 or 4, a device serial,
+//! or a name (any part of it, one Chinese character or more).
+//!
+//! Every kind is one statement with the same parameters — ?1 the key, ?2 the
+//! keyset bound (ids below it), ?3 the limit — and answers newest first, so a
+//! next page is the same query with `before` = the last id shown.
 
 use super::application::{reference, QueueRow};
 use anyhow::Result;
+use rusqlite::types::Value;
 use rusqlite::{params, Connection};
 
-const ROW: &str =
-    "SELECT a.id, a.state, a.full_name, a.phone, a.model_code, a.updated_at FROM application a";
+const COLUMNS: &str = "a.id, a.state, a.full_name, a.phone, a.model_code, a.updated_at";
 
-fn rows(conn: &Connection, sql: &str, p: impl rusqlite::Params) -> Result<Vec<QueueRow>> {
-    let mut stmt = conn.prepare_cached(sql)?;
-    let rows = stmt.query_map(p, |r| {
+/// What a query was read as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Application,
+    Refund,
+    Phone,
+    IdNumber,
+    IdLast6,
+    IdLast4,
+    Serial,
+    /// 1 or 2 characters of a name: the gram table.
+    ShortName,
+    /// 3 or more characters of a name: FTS5 trigrams.
+    Name,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Application => "application",
+            Kind::Refund => "refund",
+            Kind::Phone => "phone",
+            Kind::IdNumber => "id_number",
+            Kind::IdLast6 => "id_last6",
+            Kind::IdLast4 => "id_last4",
+            Kind::Serial => "serial",
+            Kind::ShortName => "short_name",
+            Kind::Name => "name",
+        }
+    }
+
+    /// The statement this kind runs: ?1 key, ?2 ids below, ?3 limit.
+    pub fn sql(self) -> String {
+        let by_application = |filter: &str| {
+            format!(
+                "SELECT {COLUMNS} FROM application a WHERE {filter} AND a.id < ?2 \
+                 ORDER BY a.id DESC LIMIT ?3"
+            )
+        };
+        match self {
+            Kind::Application => by_application("a.id = ?1"),
+            Kind::Phone => by_application("a.phone = ?1"),
+            Kind::IdNumber => by_application("a.id_number = ?1"),
+            // The expressions of the indexes in 004_search.sql, character for character.
+            Kind::IdLast6 => by_application("substr(a.id_number, -6) = ?1"),
+            Kind::IdLast4 => by_application("substr(a.id_number, -4) = ?1"),
+            Kind::Refund => format!(
+                "SELECT {COLUMNS} FROM refund r JOIN deposit d ON d.id = r.deposit_id \
+                 JOIN application a ON a.id = d.application_id \
+                 WHERE r.ref = ?1 AND a.id < ?2 ORDER BY a.id DESC LIMIT ?3"
+            ),
+            Kind::Serial => by_application(
+                "a.id IN (SELECT b.application_id FROM device d JOIN binding b ON b.device_id = d.id \
+                          WHERE d.serial = ?1 \
+                          UNION SELECT d.reserved_for FROM device d WHERE d.serial = ?1)",
+            ),
+            // CROSS JOIN: walk the name index in id order, look up each application.
+            Kind::ShortName => format!(
+                "SELECT {COLUMNS} FROM name_gram g CROSS JOIN application a ON a.id = g.application_id \
+                 WHERE g.gram = ?1 AND g.application_id < ?2 \
+                 ORDER BY g.application_id DESC LIMIT ?3"
+            ),
+            Kind::Name => format!(
+                "SELECT {COLUMNS} FROM name_trigram t CROSS JOIN application a ON a.id = t.rowid \
+                 WHERE name_trigram MATCH ?1 AND t.rowid < ?2 \
+                 ORDER BY t.rowid DESC LIMIT ?3"
+            ),
+        }
+    }
+}
+
+/// One way to answer a query: a kind and its key.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    pub kind: Kind,
+    pub key: Value,
+}
+
+impl Plan {
+    fn text(kind: Kind, key: impl Into<String>) -> Plan {
+        Plan {
+            kind,
+            key: Value::Text(key.into()),
+        }
+    }
+}
+
+/// How a query is read: the plans to try in order (the first with any hit wins).
+pub fn plan(query: &str) -> Vec<Plan> {
+    let trimmed = query.trim();
+    // Numbers are typed with spaces or dashes as grouping.
+    let compact: String = trimmed
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .collect::<String>()
+        .to_ascii_uppercase();
+    if compact.is_empty() {
+        return Vec::new();
+    }
+    let numbered = |prefix: &str| {
+        compact
+            .strip_prefix(prefix)
+            .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|n| n.parse::<i64>().ok())
+    };
+    if let Some(id) = numbered("AP") {
+        return vec![Plan {
+            kind: Kind::Application,
+            key: Value::Integer(id),
+        }];
+    }
+    if let Some(id) = numbered("RF") {
+        return vec![Plan::text(Kind::Refund, super::refund::refund_reference(id))];
+    }
+    let digits = compact.len();
+    let id_like = compact.bytes().enumerate().all(|(i, b)| {
+        b.is_ascii_digit() || (b == b'X' && i + 1 == digits && (digits == 18 || digits <= 6))
+    });
+    if id_like {
+        return match digits {
+            11 if compact.starts_with('1') => vec![Plan::text(Kind::Phone, compact)],
+            18 => vec![Plan::text(Kind::IdNumber, compact)],
+            6 => vec![Plan::text(Kind::IdLast6, compact)],
+            4 => vec![Plan::text(Kind::IdLast4, compact)],
+            _ => vec![Plan::text(Kind::Serial, compact)],
+        };
+    }
+    let name = name_plan(trimmed);
+    // Letters and digits only could be a serial (a scanner) or a Latin name.
+    let serial_like = trimmed
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b' ');
+    if serial_like {
+        let serial: String = trimmed
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_uppercase();
+        return vec![Plan::text(Kind::Serial, serial), name];
+    }
+    vec![name]
+}
+
+fn name_plan(name: &str) -> Plan {
+    if name.chars().count() <= 2 {
+        // Grams are stored ASCII-lowercased, as SQLite's lower() does.
+        Plan::text(Kind::ShortName, name.to_ascii_lowercase())
+    } else {
+        // One FTS5 phrase: the trigrams of the whole text, in order.
+        Plan::text(Kind::Name, format!("\"{}\"", name.replace('"', "\"\"")))
+    }
+}
+
+fn rows(conn: &Connection, plan: &Plan, before: i64, limit: i64) -> Result<Vec<QueueRow>> {
+    let mut stmt = conn.prepare_cached(&plan.kind.sql())?;
+    let rows = stmt.query_map(params![plan.key, before, limit], |r| {
         let id: i64 = r.get(0)?;
         Ok(QueueRow {
             id,
@@ -25,85 +184,30 @@ fn rows(conn: &Connection, sql: &str, p: impl rusqlite::Params) -> Result<Vec<Qu
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// What the clerk typed, read the way a clerk means it.
+/// The first page of what the clerk typed, newest first.
 pub fn find(conn: &Connection, query: &str, limit: i64) -> Result<Vec<QueueRow>> {
-    let q: String = query
-        .trim()
-        .chars()
-        .filter(|c| *c != ' ' && *c != '-')
-        .collect();
-    if q.is_empty() {
+    find_page(conn, query, None, limit)
+}
+
+/// A page of results: `before` is the last id of the page shown (keyset).
+pub fn find_page(
+    conn: &Connection,
+    query: &str,
+    before: Option<i64>,
+    limit: i64,
+) -> Result<Vec<QueueRow>> {
+    let plans = plan(query);
+    let before = before.unwrap_or(i64::MAX);
+    let Some((last, first)) = plans.split_last() else {
         return Ok(Vec::new());
-    }
-    let upper = q.to_ascii_uppercase();
-    if let Some(id) =
-        super::application::parse_reference(&upper).filter(|_| upper.starts_with("AP"))
-    {
-        return rows(conn, &format!("{ROW} WHERE a.id = ?1"), [id]);
-    }
-    let digits = upper.chars().all(|c| c.is_ascii_digit() || c == 'X');
-    if digits {
-        match upper.len() {
-            11 if upper.starts_with('1') => {
-                return rows(
-                    conn,
-                    &format!("{ROW} WHERE a.phone = ?1 ORDER BY a.id DESC LIMIT ?2"),
-                    params![upper, limit],
-                );
-            }
-            18 => {
-                return rows(
-                    conn,
-                    &format!("{ROW} WHERE a.id_number = ?1 ORDER BY a.id DESC LIMIT ?2"),
-                    params![upper, limit],
-                );
-            }
-            6 => {
-                return rows(
-                    conn,
-                    &format!("{ROW} JOIN merchant m ON m.id = a.merchant_id WHERE m.id_last6 = ?1 ORDER BY a.id DESC LIMIT ?2"),
-                    params![upper, limit],
-                );
-            }
-            4 => {
-                return rows(
-                    conn,
-                    &format!("{ROW} JOIN merchant m ON m.id = a.merchant_id WHERE substr(m.id_last6, 3) = ?1 ORDER BY a.id DESC LIMIT ?2"),
-                    params![upper, limit],
-                );
-            }
-            _ => {}
+    };
+    // Which reading applies does not depend on the page.
+    for p in first {
+        if !rows(conn, p, i64::MAX, 1)?.is_empty() {
+            return rows(conn, p, before, limit);
         }
     }
-    // A serial: the application it is bound or reserved to.
-    let by_serial = rows(
-        conn,
-        &format!(
-            "{ROW} WHERE a.id IN (SELECT b.application_id FROM binding b JOIN device d ON d.id = b.device_id WHERE d.serial = ?1
-                                  UNION SELECT d.reserved_for FROM device d WHERE d.serial = ?1 AND d.reserved_for IS NOT NULL)
-             ORDER BY a.id DESC LIMIT ?2"
-        ),
-        params![upper, limit],
-    )?;
-    if !by_serial.is_empty() {
-        return Ok(by_serial);
-    }
-    // Names: prefix first (uses the index), then anywhere in the name.
-    let query = query.trim();
-    let mut found = rows(
-        conn,
-        &format!("{ROW} WHERE a.full_name >= ?1 AND a.full_name < ?1 || char(1114111) ORDER BY a.full_name, a.id DESC LIMIT ?2"),
-        params![query, limit],
-    )?;
-    if (found.len() as i64) < limit {
-        let more = rows(
-            conn,
-            &format!("{ROW} WHERE instr(a.full_name, ?1) > 1 ORDER BY a.id DESC LIMIT ?2"),
-            params![query, limit - found.len() as i64],
-        )?;
-        found.extend(more);
-    }
-    Ok(found)
+    rows(conn, last, before, limit)
 }
 
 /// What happened at a point since `since` (UTC instant text): for the home screen.
@@ -118,4 +222,40 @@ pub fn today(conn: &Connection, point_id: Option<i64>, since: &str) -> Result<Ve
     )?;
     let rows = stmt.query_map(params![since, point_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(q: &str) -> Vec<Kind> {
+        plan(q).into_iter().map(|p| p.kind).collect()
+    }
+
+    #[test]
+    fn reads_what_a_clerk_types() {
+        assert_eq!(kinds("ap42"), [Kind::Application]);
+        assert_eq!(kinds("RF00000007"), [Kind::Refund]);
+        assert_eq!(kinds("138 1234 5678"), [Kind::Phone]);
+        assert_eq!(kinds("110105 19850314 001X"), [Kind::IdNumber]);
+        assert_eq!(kinds("14001x"), [Kind::IdLast6]);
+        assert_eq!(kinds("001X"), [Kind::IdLast4]);
+        assert_eq!(kinds("LDA80000001000"), [Kind::Serial, Kind::Name]);
+        assert_eq!(kinds("S90-123-456-789"), [Kind::Serial, Kind::Name]);
+        assert_eq!(kinds("王"), [Kind::ShortName]);
+        assert_eq!(kinds(" 张伟 "), [Kind::ShortName]);
+        assert_eq!(kinds("欧阳娜"), [Kind::Name]);
+        assert_eq!(kinds("Li"), [Kind::Serial, Kind::ShortName]);
+        assert!(kinds("  ").is_empty());
+    }
+
+    #[test]
+    fn keys_are_normalised() {
+        let key = |q: &str| plan(q).remove(0).key;
+        assert_eq!(key("rf7"), Value::Text("RF00000007".into()));
+        assert_eq!(key("s90-123-456-789"), Value::Text("S90-123-456-789".into()));
+        assert_eq!(key("Li"), Value::Text("LI".into()));
+        assert_eq!(plan("Li")[1].key, Value::Text("li".into()));
+        assert_eq!(key("say \"hi\""), Value::Text("\"say \"\"hi\"\"\"".into()));
+    }
 }

@@ -8,7 +8,7 @@ use super::theme::Theme;
 use super::widgets::chrome::{split, Chrome, MIN_HEIGHT, MIN_WIDTH};
 use super::widgets::dialog::Confirm;
 use crate::config::Config;
-use crate::desk::{Actor, Desk};
+use crate::desk::{Actor, Desk, SearchWorker};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::Frame;
 use std::time::{Duration, Instant};
@@ -24,9 +24,13 @@ pub struct App {
     pub help_open: bool,
     pub notice: Option<Notice>,
     pub quit: bool,
+    /// Quick find on its own connection (set where the TUI starts on a store file).
+    pub search: Option<SearchWorker>,
     last_input: Instant,
     last_tick: Instant,
     locked: bool,
+    /// Merchant kiosk: no staff session; Ctrl-C and F1 go to the kiosk itself.
+    kiosk: bool,
 }
 
 /// Build a `Cx` from the app's fields, leaving `stack` free to borrow.
@@ -39,6 +43,7 @@ macro_rules! cx {
             theme: &$app.theme,
             config: &$app.config,
             keys: &$app.keys,
+            search: $app.search.as_ref(),
         }
     };
 }
@@ -60,10 +65,32 @@ impl App {
             help_open: false,
             notice: None,
             quit: false,
+            search: None,
             last_input: now,
             last_tick: now,
             locked: false,
+            kiosk: false,
         })
+    }
+
+    /// The merchant kiosk on this store (`posdesk kiosk`).
+    pub fn kiosk(desk: Desk, config: Config, t: I18n, theme: Theme) -> anyhow::Result<App> {
+        let mut app = App::new(desk, config, t, theme)?;
+        app.enter_kiosk(screens::kiosk::Kiosk::new());
+        Ok(app)
+    }
+
+    /// Turn this app into the kiosk: no one logged in, the kiosk the only screen.
+    pub fn enter_kiosk(&mut self, kiosk: screens::kiosk::Kiosk) {
+        self.kiosk = true;
+        self.actor = None;
+        self.locked = false;
+        self.help_open = false;
+        self.stack = vec![Box::new(kiosk)];
+    }
+
+    pub fn is_kiosk(&self) -> bool {
+        self.kiosk
     }
 
     pub fn top_title(&self) -> &'static str {
@@ -75,7 +102,8 @@ impl App {
             return;
         }
         self.last_input = Instant::now();
-        if key.modifiers.contains(KeyModifiers::CONTROL)
+        if !self.kiosk
+            && key.modifiers.contains(KeyModifiers::CONTROL)
             && matches!(key.code, KeyCode::Char('c' | 'C'))
         {
             tracing::info!("quit by Ctrl-C");
@@ -88,8 +116,9 @@ impl App {
         }
         self.notice = None;
         let text_focused = self.stack.last().is_some_and(|s| s.text_focused());
-        if key.code == KeyCode::F(1)
-            || (key.code == KeyCode::Char('?') && !text_focused && key.modifiers.is_empty())
+        if !self.kiosk
+            && (key.code == KeyCode::F(1)
+                || (key.code == KeyCode::Char('?') && !text_focused && key.modifiers.is_empty()))
         {
             self.help_open = true;
             return;
@@ -113,8 +142,28 @@ impl App {
         self.apply(action);
     }
 
+    /// Hand the search worker's answers to the screen on top.
+    pub fn deliver_search(&mut self) {
+        let answers: Vec<_> = match &self.search {
+            Some(w) => std::iter::from_fn(|| w.try_recv()).collect(),
+            None => return,
+        };
+        for answer in answers {
+            if let Some(top) = self.stack.last_mut() {
+                let action = top.on_search(answer, &mut cx!(self));
+                self.apply(action);
+            }
+        }
+    }
+
+    /// A search is on its way: the event loop should look again soon.
+    pub fn search_pending(&self) -> bool {
+        self.search.as_ref().is_some_and(|w| w.is_busy())
+    }
+
     /// Clocks and the idle lock; `now` is passed in so tests can move time.
     pub fn tick(&mut self, now: Instant) {
+        self.deliver_search();
         let idle = Duration::from_secs(u64::from(self.config.idle_minutes.max(1)) * 60);
         if self.actor.is_some() && !self.locked && now.duration_since(self.last_input) >= idle {
             if let Some(actor) = &self.actor {

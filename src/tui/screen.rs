@@ -5,7 +5,7 @@ use super::i18n::I18n;
 use super::keymap::{Binding, KeyOverrides};
 use super::theme::Theme;
 use crate::config::Config;
-use crate::desk::{Actor, Desk};
+use crate::desk::{Actor, Desk, SearchAnswer, SearchWorker};
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 use ratatui::Frame;
@@ -50,6 +50,8 @@ pub struct Cx<'a> {
     pub theme: &'a Theme,
     pub config: &'a Config,
     pub keys: &'a KeyOverrides,
+    /// Quick find off the frame; `None` (in-memory test stores) means search inline.
+    pub search: Option<&'a SearchWorker>,
 }
 
 impl Cx<'_> {
@@ -81,6 +83,11 @@ pub trait Screen {
     /// Drawn over the screen below instead of replacing it (dialogs).
     fn is_overlay(&self) -> bool {
         false
+    }
+    /// An answer from the search worker, delivered to the screen on top as
+    /// soon as it comes; the screen drops any it no longer waits for.
+    fn on_search(&mut self, _answer: SearchAnswer, _cx: &mut Cx) -> Action {
+        Action::None
     }
     /// Called about once a second (clocks, kiosk timers).
     fn on_tick(&mut self, _cx: &mut Cx) -> Action {

@@ -35,7 +35,29 @@ pub fn desk() -> Desk {
 impl Rig {
     /// A counter with one pickup point (BJ01), a supervisor, a clerk and stock.
     pub fn new(lang: Lang, mono: bool) -> Rig {
-        let mut desk = desk();
+        Rig::set_up(desk(), lang, mono)
+    }
+
+    /// The same counter on a store file, with the search worker the real TUI runs.
+    pub fn on_file(path: &std::path::Path, lang: Lang, mono: bool) -> Rig {
+        let setup = Setup::builtin().at(NOW.parse().expect("NOW is a valid instant"));
+        let desk = Desk::open(path, setup).expect("store file");
+        let mut rig = Rig::set_up(desk, lang, mono);
+        rig.app.search = Some(crate::desk::SearchWorker::open(path, 100).expect("search worker"));
+        rig
+    }
+
+    /// Wait until the search worker has answered and the screen has its answer.
+    pub fn wait_for_search(&mut self) -> &mut Rig {
+        let start = std::time::Instant::now();
+        while self.app.search_pending() && start.elapsed() < std::time::Duration::from_secs(10) {
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        self.app.deliver_search();
+        self
+    }
+
+    fn set_up(mut desk: Desk, lang: Lang, mono: bool) -> Rig {
         let sup = desk
             .bootstrap(
                 NewPoint {

@@ -2,6 +2,7 @@
 //! state — today's counts, and a quick find.
 
 use super::masked_phone;
+use crate::desk::SearchAnswer;
 use crate::domain::lifecycle::ApplicationState as S;
 use crate::store::application::QueueRow;
 use crate::tui::keymap::{lookup, Binding, Key};
@@ -40,6 +41,8 @@ pub struct Home {
     find: TextField,
     finding: bool,
     found: Option<Vec<QueueRow>>,
+    /// The search worker's ticket for what is in the find box.
+    asked: Option<u64>,
     today: Vec<(String, i64)>,
     point: String,
 }
@@ -48,8 +51,9 @@ const KEYS: &[Binding] = &[
     Binding::new(Key::ch('n'), "home.new", "home.new"),
     Binding::new(Key::ch('/'), "home.find", "home.find"),
     Binding::new(Key::plain(KeyCode::Enter), "home.open", "key.open"),
-    Binding::new(Key::f(5), "home.refresh", "key.refresh"),
+    Binding::extra(Key::f(5), "home.refresh", "key.refresh"),
     Binding::new(Key::f(10), "home.logout", "key.logout"),
+    Binding::new(Key::ch('d'), "home.dashboard", "dashboard.open"),
     Binding::extra(Key::plain(KeyCode::Up), "home.up", "key.up"),
     Binding::extra(Key::plain(KeyCode::Down), "home.down", "key.down"),
     Binding::extra(Key::plain(KeyCode::PageUp), "home.page_up", "key.page_up"),
@@ -75,6 +79,7 @@ impl Home {
             find: TextField::new(Grouping::None, 40),
             finding: false,
             found: None,
+            asked: None,
             today: Vec::new(),
             point: String::new(),
         };
@@ -118,11 +123,16 @@ impl Home {
 
     fn search(&mut self, cx: &mut Cx) {
         let q = self.find.value();
-        self.found = if q.trim().is_empty() {
-            None
+        self.asked = None;
+        if q.trim().is_empty() {
+            self.found = None;
+        } else if let Some(worker) = cx.search {
+            // The answer comes to `on_search`; the typed text shows at once.
+            self.asked = Some(worker.send(q));
+            return;
         } else {
-            cx.desk.find(&q, 100).ok()
-        };
+            self.found = cx.desk.find(&q, 100).ok();
+        }
         self.selected = 0;
     }
 
@@ -212,6 +222,7 @@ impl Screen for Home {
                 self.finding = false;
                 self.find.clear();
                 self.found = None;
+                self.asked = None;
                 self.selected = 0;
                 self.clamp();
             }
@@ -225,8 +236,18 @@ impl Screen for Home {
                 return Action::Notice(Notice::Info(cx.tr("home.refreshed").to_string()));
             }
             Some("home.logout") => return Action::Logout,
+            Some("home.dashboard") => return super::dashboard::Dashboard::open(cx),
             _ if self.finding && self.find.on_key(&key) => self.search(cx),
             _ => {}
+        }
+        Action::None
+    }
+
+    fn on_search(&mut self, answer: SearchAnswer, _cx: &mut Cx) -> Action {
+        if self.asked == Some(answer.ticket) {
+            self.asked = None;
+            self.found = Some(answer.result.unwrap_or_default());
+            self.selected = 0;
         }
         Action::None
     }

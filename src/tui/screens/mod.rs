@@ -2,13 +2,18 @@
 
 pub mod activation;
 pub mod application_form;
+pub mod bank;
 pub mod binding;
 pub mod checklist;
 pub mod contract;
+pub mod dashboard;
 pub mod detail;
+pub mod fees;
 pub mod handover;
 pub mod home;
+pub mod kiosk;
 pub mod login;
+pub mod refund;
 pub mod review;
 pub mod welcome;
 
@@ -73,7 +78,8 @@ pub fn next_step(
         S::PickedUp => activation::Activation::new(id, cx)
             .ok()
             .map(|s| Box::new(s) as _),
-        S::Activated | S::Rejected | S::Cancelled => None,
+        S::Activated => refund::Refund::open(id, cx),
+        S::Rejected | S::Cancelled => None,
     }
 }
 

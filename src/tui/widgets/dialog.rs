@@ -46,23 +46,19 @@ impl Screen for Confirm {
         }
     }
     fn render(&mut self, frame: &mut Frame, area: Rect, cx: &Cx) {
-        let r = centered(area, 60, 7);
+        // Wrap by display width: a Chinese question has no spaces to break at.
+        let inner_width = 60usize.min(usize::from(area.width)).saturating_sub(2);
+        let question = crate::tui::widgets::wrap::wrap(&self.question, inner_width, 0);
+        let mut lines: Vec<Line> = question.into_iter().map(Line::from).collect();
+        lines.push(Line::default());
+        lines.push(Line::styled(cx.tr("confirm.hint").to_string(), cx.theme.style(Meaning::Muted)));
+        let height = (lines.len() as u16 + 2).min(area.height);
+        let r = centered(area, 60, height);
         crate::tui::widgets::chrome::clear_over(frame, r);
-        let lines = vec![
-            Line::from(self.question.clone()),
-            Line::default(),
-            Line::styled(
-                cx.tr("confirm.hint").to_string(),
-                cx.theme.style(Meaning::Muted),
-            ),
-        ];
         let block = Block::default()
             .borders(Borders::ALL)
             .border_style(cx.theme.style(Meaning::Focus))
             .title(format!(" {} ", cx.tr("confirm.title")));
-        frame.render_widget(
-            Paragraph::new(lines).block(block).wrap(Wrap { trim: true }),
-            r,
-        );
+        frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), r);
     }
 }

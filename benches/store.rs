@@ -1,0 +1,3 @@
+//! Store benches on a generated store (see BENCHMARKS.md). Being written.
+
+fn main() {}
