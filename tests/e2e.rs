@@ -332,3 +332,75 @@ fn one_merchant_from_login_to_activation() {
         assert!(!log.contains(secret.as_str()), "the log holds {secret}");
     }
 }
+
+/// The kiosk as a merchant meets it: their own status, nothing for a wrong
+/// pair, and Ctrl-C asks for a staff PIN instead of leaving.
+#[test]
+fn the_kiosk_in_a_real_terminal() {
+    let store = Store::new();
+    cli(&store, &["demo", "--merchants", "30", "--seed", "4"], &[]);
+    let shown: serde_json::Value = serde_json::from_str(&cli(
+        &store,
+        &["refunds", "list", "--json", "--limit", "1"],
+        &[],
+    ))
+    .unwrap();
+    let app = shown[0]["application_id"]
+        .as_i64()
+        .expect("a deposit in the demo");
+    let desk = posdesk::desk::Desk::open(
+        std::path::Path::new(&store.db()),
+        posdesk::desk::Setup::builtin(),
+    )
+    .unwrap();
+    let phone = posdesk::store::application::get(desk.conn(), app)
+        .unwrap()
+        .unwrap()
+        .form
+        .phone;
+    let id_number = posdesk::store::application::get(desk.conn(), app)
+        .unwrap()
+        .unwrap()
+        .form
+        .id_number;
+    drop(desk);
+
+    let env: Vec<(String, String)> = store
+        .env()
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let mut pty = Pty::spawn(BIN, &["kiosk"], &env, 100, 30);
+    pty.wait_for("Check your terminal and deposit");
+    pty.type_text("13900000000");
+    pty.send(TAB);
+    pty.type_text(&id_number[12..]);
+    pty.send(ENTER);
+    pty.wait_for("No record found");
+    pty.send(ESC);
+    std::thread::sleep(std::time::Duration::from_millis(150));
+    pty.type_text(&phone);
+    pty.send(TAB);
+    pty.type_text(&id_number[12..]);
+    pty.send(ENTER);
+    let screen = pty.wait_for("Your terminal and deposit");
+    assert!(screen.contains(&format!("AP{app:08}")), "{screen}");
+    assert!(
+        !screen.contains(&phone) && !screen.contains(&id_number),
+        "nothing personal on a public screen"
+    );
+
+    pty.send(CTRL_C);
+    pty.wait_for("Staff only");
+    pty.type_text("C001");
+    pty.send(TAB);
+    pty.type_text("000000");
+    pty.send(ENTER);
+    pty.wait_for("Wrong staff number or PIN");
+    // Still in kiosk mode, the staff number kept; the right PIN leaves it.
+    pty.type_text("100001");
+    pty.send(ENTER);
+    assert_eq!(pty.wait_exit(), 0);
+    assert_restored(&pty.output());
+}

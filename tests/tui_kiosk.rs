@@ -355,3 +355,15 @@ fn odd_sizes_never_panic() {
         }
     }
 }
+
+#[test]
+fn a_tab_after_the_phone_fills_up_does_not_lose_the_first_id_character() {
+    let (mut rig, _clock, _, _) = kiosk(Lang::En, false);
+    let (phone, last6) = pair(1);
+    rig.type_text(&phone)
+        .press(KeyCode::Tab)
+        .type_text(&last6)
+        .press(KeyCode::Enter);
+    let screen = rig.screen(100, 30);
+    assert!(screen.contains("Your terminal and deposit"), "{screen}");
+}

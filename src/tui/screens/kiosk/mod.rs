@@ -62,6 +62,9 @@ pub struct Kiosk {
     phone: TextField,
     id_last6: TextField,
     focus: Focus,
+    /// The phone filled up and focus moved on by itself: the Tab a merchant
+    /// presses out of habit right after must not send it back.
+    moved_on_by_itself: bool,
     page: Page,
     /// Where Esc on the help page goes back to.
     before_help: Option<Box<MerchantStatus>>,
@@ -121,6 +124,7 @@ impl Kiosk {
             phone: TextField::new(PHONE_GROUPS, 11),
             id_last6: TextField::new(Grouping::None, 6),
             focus: Focus::Phone,
+            moved_on_by_itself: false,
             page: Page::Prompt,
             before_help: None,
             help_scroll: 0,
@@ -237,6 +241,7 @@ impl Kiosk {
         // A full phone number moves on by itself, as on a phone keypad.
         if self.focus == Focus::Phone && self.phone.value().len() == 11 {
             self.focus = Focus::IdLast6;
+            self.moved_on_by_itself = true;
         }
     }
 
@@ -281,6 +286,9 @@ impl Screen for Kiosk {
     fn on_key(&mut self, key: KeyEvent, cx: &mut Cx) -> Action {
         self.last_key = self.clock.now();
         let command = lookup(&cx.keys.resolve(self.table()), &key);
+        if std::mem::take(&mut self.moved_on_by_itself) && command == Some("kiosk.next") {
+            return Action::None;
+        }
         match command {
             Some("kiosk.staff") => {
                 return Action::Push(Box::new(ExitPrompt::new(self.clock.clone())))
