@@ -142,9 +142,7 @@ fn shows(screen: &str, want: &Shown) -> bool {
 }
 
 fn echoed(screen: &str, q: &str) -> bool {
-    screen
-        .lines()
-        .any(|l| l.contains("Find:") && l.contains(q))
+    screen.lines().any(|l| l.contains("Find:") && l.contains(q))
 }
 
 fn main() {
@@ -153,6 +151,7 @@ fn main() {
         return;
     }
     let db = search_support::store();
+    drop(posdesk::store::open(&db).expect("migrate the bench store"));
     let conn = posdesk::store::open_read_only(&db).expect("bench store");
     let config = tempfile::tempdir().expect("config dir");
     let mut term = Term::spawn(&db, config.path());
@@ -160,7 +159,10 @@ fn main() {
     term.send("C001\t100001\r");
     term.wait("home", |s| s.contains("Find:"));
 
-    println!("\nKeystroke → results on {} (posdesk in a {COLS}×{ROWS} pty), last key of each query:\n", db.display());
+    println!(
+        "\nKeystroke → results on {} (posdesk in a {COLS}×{ROWS} pty), last key of each query:\n",
+        db.display()
+    );
     println!("| query | n | echo p50 | echo p95 | results p50 | results p95 |");
     println!("|---|---:|---:|---:|---:|---:|");
     for class in classes(&conn, 30) {
@@ -177,8 +179,12 @@ fn main() {
                 continue;
             }
             term.send(ESC);
-            term.wait("the queue", |s| shows(s, &Shown::Queue) && !s.contains("Found "));
+            term.wait("the queue", |s| {
+                shows(s, &Shown::Queue) && !s.contains("Found ")
+            });
             term.send("/");
+            // The footer offers "Clear find" once the box has the keys.
+            term.wait("the find box", |s| s.contains("Clear find"));
             for c in head.chars() {
                 term.send(&c.to_string());
             }

@@ -27,6 +27,8 @@ fn main() {
         return;
     }
     let path = search_support::store();
+    // A store written by an older posdesk is brought up to date first.
+    drop(posdesk::store::open(&path).expect("migrate the bench store"));
     let conn = posdesk::store::open_read_only(&path).expect("open the bench store");
     let applications: i64 = conn
         .query_row("SELECT count(*) FROM application", [], |r| r.get(0))
@@ -58,7 +60,9 @@ fn main() {
         path.display(),
         classes.first().map_or(0, |c| c.queries.len())
     );
-    println!("| query | n | posdesk p50 | posdesk p95 | posdesk mean | sqlite3 shell mean | ratio |");
+    println!(
+        "| query | n | posdesk p50 | posdesk p95 | posdesk mean | sqlite3 shell mean | ratio |"
+    );
     println!("|---|---:|---:|---:|---:|---:|---:|");
     for class in &classes {
         if class.queries.is_empty() {

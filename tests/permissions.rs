@@ -135,6 +135,14 @@ fn attempt(
             )
             .map(|_| ()),
         UseCase::UnlockStaff => desk.unlock_staff(actor, "C001"),
+        UseCase::ChangeOwnPin => {
+            let current = if actor.staff_no == "C001" {
+                "100001"
+            } else {
+                "900001"
+            };
+            desk.change_pin(actor, current, "246810")
+        }
         UseCase::Backup => desk.backup(actor, &out),
         UseCase::Restore => desk
             .restore(actor, &dir.join("missing.db"), &dir.join("safety.db"))

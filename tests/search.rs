@@ -32,7 +32,10 @@ fn store() -> Store {
     desk.load_demo(300, 11).expect("demo");
     let clerk = desk.login(CLERK.0, CLERK.1).expect("clerk");
     let mut made = Vec::new();
-    for (i, name) in ["张伟", "张伟伟", "欧阳娜", "阿卜杜·热合曼"].into_iter().enumerate() {
+    for (i, name) in ["张伟", "张伟伟", "欧阳娜", "阿卜杜·热合曼"]
+        .into_iter()
+        .enumerate()
+    {
         let mut form = sample_form(900 + i as u32);
         form.full_name = name.into();
         form.card_holder = name.into();
@@ -172,7 +175,14 @@ fn a_surname_and_a_two_character_name_return_every_match() {
 fn names_are_found_by_any_part_of_them() {
     let s = store();
     let abdu = s.made("阿卜杜·热合曼");
-    for q in ["阿卜杜·热合曼", "热合", "热合曼", "杜·热", "卜杜·热合", "阿卜"] {
+    for q in [
+        "阿卜杜·热合曼",
+        "热合",
+        "热合曼",
+        "杜·热",
+        "卜杜·热合",
+        "阿卜",
+    ] {
         assert!(s.found(q).contains(&abdu), "{q}");
         assert_eq!(s.found(q), s.scan("instr(full_name, ?1) > 0", q), "{q}");
     }
@@ -292,7 +302,10 @@ fn a_stale_query_is_interrupted() {
     let slow = worker.send("slow".to_string());
     let start = std::time::Instant::now();
     while worker.running() != Some(slow) {
-        assert!(start.elapsed() < Duration::from_secs(10), "slow query started");
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "slow query started"
+        );
         std::thread::sleep(Duration::from_millis(1));
     }
     std::thread::sleep(Duration::from_millis(20));
@@ -323,5 +336,57 @@ fn typing_in_the_find_box_shows_results_from_the_worker() {
     assert!(!screen.contains("欧阳浩然"), "{screen}");
     // Enter opens what was found.
     rig.press(KeyCode::Enter);
-    assert_ne!(rig.top(), "home.title");
+    assert_eq!(rig.top(), "detail.title");
+    assert!(rig.screen(80, 24).contains("阿卜杜·热合曼"));
+}
+
+#[test]
+fn enter_right_after_typing_opens_what_was_typed() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut rig = Rig::on_file(&dir.path().join("posdesk.db"), Lang::En, true);
+    let first = rig.application_in(posdesk::domain::lifecycle::ApplicationState::Submitted, 1);
+    let second = rig.application_in(posdesk::domain::lifecycle::ApplicationState::Submitted, 2);
+    rig.login(CLERK);
+    rig.press(KeyCode::Char('/'));
+    rig.type_text(&format!("AP{first:08}"));
+    rig.wait_for_search();
+    rig.press(KeyCode::Esc).press(KeyCode::Char('/'));
+    // A scanner: the reference and Enter at once, no answer waited for.
+    rig.type_text(&format!("AP{second:08}"))
+        .press(KeyCode::Enter);
+    assert_eq!(rig.top(), "detail.title");
+    assert!(rig.screen(80, 24).contains(&format!("AP{second:08}")));
+    assert!(rig.screen(80, 24).contains("欧阳浩然"));
+}
+
+#[test]
+fn a_bulk_load_can_pause_the_name_index_and_catch_up() {
+    let conn = Connection::open_in_memory().expect("memory");
+    for sql in [
+        include_str!("../src/store/migrations/001_foundation.sql"),
+        include_str!("../src/store/migrations/002_refunds.sql"),
+        include_str!("../src/store/migrations/004_search.sql"),
+        "PRAGMA foreign_keys = OFF;",
+    ] {
+        conn.execute_batch(sql).expect("schema");
+    }
+    let insert = |id: i64, name: &str| {
+        conn.execute(
+            "INSERT INTO application (id, state, pickup_point_id, full_name, created_by, created_at, updated_at)
+             VALUES (?1, 'draft', 1, ?2, 1, 'x', 'x')",
+            rusqlite::params![id, name],
+        )
+        .expect("insert");
+    };
+    let ids = |q: &str| -> Vec<i64> { find(&conn, q, 10).unwrap().iter().map(|r| r.id).collect() };
+    insert(1, "张伟");
+    let paused = posdesk::store::search_index::pause(&conn).expect("pause");
+    insert(2, "张伟伟");
+    insert(3, "阿卜杜·热合曼");
+    assert_eq!(ids("张伟"), [1], "not indexed while paused");
+    posdesk::store::search_index::resume(&conn, paused).expect("resume");
+    assert_eq!(ids("张伟"), [2, 1]);
+    assert_eq!(ids("热合曼"), [3]);
+    insert(4, "王伟");
+    assert_eq!(ids("伟"), [4, 2, 1], "triggers are back");
 }

@@ -35,7 +35,13 @@ pub fn store() -> PathBuf {
         let status = Command::new(env!("CARGO_BIN_EXE_posdesk"))
             .args(["--db"])
             .arg(&partial)
-            .args(["demo", "--merchants", &merchants.to_string(), "--seed", "42"])
+            .args([
+                "demo",
+                "--merchants",
+                &merchants.to_string(),
+                "--seed",
+                "42",
+            ])
             .env("POSDESK_CONFIG_DIR", dir.join("config"))
             .stdout(std::process::Stdio::null())
             .status()
@@ -66,9 +72,11 @@ impl Pick {
 }
 
 fn max_id(conn: &Connection, table: &str) -> i64 {
-    conn.query_row(&format!("SELECT coalesce(max(id), 0) FROM {table}"), [], |r| {
-        r.get(0)
-    })
+    conn.query_row(
+        &format!("SELECT coalesce(max(id), 0) FROM {table}"),
+        [],
+        |r| r.get(0),
+    )
     .unwrap_or(0)
 }
 
@@ -152,13 +160,31 @@ pub fn classes(conn: &Connection, n: usize) -> Vec<Class> {
         class("phone", phones),
         class("phone, none", missing),
         class("ID number", ids.clone()),
-        class("ID last 6", ids.iter().map(|i| i[i.len() - 6..].to_string()).collect()),
-        class("ID last 4", ids.iter().map(|i| i[i.len() - 4..].to_string()).collect()),
+        class(
+            "ID last 6",
+            ids.iter().map(|i| i[i.len() - 6..].to_string()).collect(),
+        ),
+        class(
+            "ID last 4",
+            ids.iter().map(|i| i[i.len() - 4..].to_string()).collect(),
+        ),
         class("AP reference", refs),
         class("RF reference", refunds),
         class("serial", serials),
-        class("name, 1 char", name_parts(&names, 1, &mut pick).into_iter().take(n).collect()),
-        class("name, 2 chars", name_parts(&names, 2, &mut pick).into_iter().take(n).collect()),
+        class(
+            "name, 1 char",
+            name_parts(&names, 1, &mut pick)
+                .into_iter()
+                .take(n)
+                .collect(),
+        ),
+        class(
+            "name, 2 chars",
+            name_parts(&names, 2, &mut pick)
+                .into_iter()
+                .take(n)
+                .collect(),
+        ),
         class("name, 3+ chars", long),
     ]
 }

@@ -68,6 +68,9 @@ pub enum StaffCommand {
     },
     /// Unlock an account locked by wrong PINs.
     Unlock { no: String },
+    /// Change your own PIN (--as you): the current PIN from POSDESK_PIN and the
+    /// new one from POSDESK_NEW_PIN, or both asked on a terminal without echo.
+    Pin,
     /// List staff.
     List,
 }
@@ -173,11 +176,16 @@ pub fn status(session: &Session, args: &StatusArgs) -> anyhow::Result<i32> {
 
 pub fn demo(session: &Session, args: &DemoArgs) -> anyhow::Result<i32> {
     let mut desk = session.open_desk()?;
-    let bulk = args.bulk || (!args.use_cases && args.merchants > crate::desk::demo_bulk::BULK_ABOVE);
+    let bulk =
+        args.bulk || (!args.use_cases && args.merchants > crate::desk::demo_bulk::BULK_ABOVE);
     let report = if bulk {
         let started = std::time::Instant::now();
         let bar = demo_progress_bar(args.merchants);
         let r = desk.load_demo_bulk(args.merchants, args.seed, &mut |p| {
+            if !p.finishing {
+                // Told inside the load's transaction: tests/crash.rs stops it here.
+                crate::desk::test_pause("demo_bulk");
+            }
             bar.set_position(p.merchants as u64);
             bar.set_message(if p.finishing {
                 format!("{} rows; writing the store to disk", p.rows)
@@ -193,6 +201,12 @@ pub fn demo(session: &Session, args: &DemoArgs) -> anyhow::Result<i32> {
             r.rows,
             r.rows as f64 / secs.max(1e-9)
         );
+        let phases: Vec<String> = r
+            .phases
+            .iter()
+            .map(|(name, s)| format!("{name} {s:.1} s"))
+            .collect();
+        println!("  {}", phases.join(", "));
         r.demo
     } else {
         desk.load_demo(args.merchants, args.seed)?
@@ -292,6 +306,22 @@ pub fn staff(session: &Session, cmd: StaffCommand) -> anyhow::Result<i32> {
             desk.unlock_staff(&actor, &no)?;
             println!("Unlocked {}.", no.to_uppercase());
         }
+        StaffCommand::Pin => {
+            let (actor, current) = session.actor_with_pin(&mut desk)?;
+            let new = match std::env::var("POSDESK_NEW_PIN") {
+                Ok(pin) => pin,
+                Err(_) if std::io::IsTerminal::is_terminal(&std::io::stdin()) => {
+                    let first = super::secret::prompt("New PIN (4 to 12 digits): ")?;
+                    if super::secret::prompt("New PIN again: ")? != first {
+                        anyhow::bail!("the two new PINs differ; nothing changed");
+                    }
+                    first
+                }
+                Err(_) => new_pin("POSDESK_NEW_PIN")?,
+            };
+            desk.change_pin(&actor, &current, &new)?;
+            println!("PIN changed for {}.", actor.staff_no);
+        }
         StaffCommand::List => {
             for s in crate::store::staff::list(desk.conn())? {
                 let state = if s.locked {
@@ -383,7 +413,16 @@ pub fn outbox(session: &Session, args: &OutboxArgs) -> anyhow::Result<i32> {
         desk.pending_messages(args.limit)?
     };
     for m in &messages {
-        println!("{}", serde_json::to_string(m)?);
+        if args.drain {
+            // The hand-over to the SMS gateway: it needs the number.
+            println!("{}", serde_json::to_string(m)?);
+        } else {
+            let mut shown = m.clone();
+            shown.phone = crate::domain::phone::Phone::parse(&m.phone)
+                .map(|p| p.masked())
+                .unwrap_or_else(|_| "*".repeat(m.phone.chars().count()));
+            println!("{}", serde_json::to_string(&shown)?);
+        }
     }
     if !args.drain {
         eprintln!(

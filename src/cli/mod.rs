@@ -7,9 +7,10 @@ mod calendar;
 mod check;
 mod money;
 mod output;
+mod secret;
 
 use crate::desk::{Actor, Desk, DeskError, Setup};
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use std::io::BufRead;
 use std::path::PathBuf;
 
@@ -98,8 +99,10 @@ pub enum Command {
 
 /// Parse, run, and turn the outcome into an exit code.
 pub fn main() -> i32 {
-    let cli = Cli::parse();
-    match run(cli) {
+    let matches = Cli::command().get_matches();
+    let command = command_name(&matches);
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    match run(cli, command) {
         Ok(code) => code,
         Err(e) => {
             report(&e);
@@ -108,22 +111,45 @@ pub fn main() -> i32 {
     }
 }
 
+/// `refunds import`: the subcommand path only, never its arguments (they may
+/// be ID, card or phone numbers), for the log.
+fn command_name(matches: &clap::ArgMatches) -> String {
+    let mut names = Vec::new();
+    let mut m = matches;
+    while let Some((name, sub)) = m.subcommand() {
+        names.push(name.to_string());
+        m = sub;
+    }
+    names.join(" ")
+}
+
 fn report(e: &anyhow::Error) {
     match e.downcast_ref::<DeskError>() {
-        Some(DeskError::Refused(p)) => eprintln!("refused: {}", p.message),
-        _ => eprintln!("error: {e:#}"),
+        Some(DeskError::Refused(p)) => {
+            // The code only: a refusal's words may quote what was typed.
+            tracing::info!(code = p.code, "refused");
+            eprintln!("refused: {}", p.message)
+        }
+        _ => {
+            tracing::error!("failed: {e:#}");
+            eprintln!("error: {e:#}")
+        }
     }
 }
 
 pub struct Session {
     pub cli_staff: Option<String>,
     pub db: PathBuf,
+    /// The subcommand, for the log.
+    pub command: String,
 }
 
 impl Session {
     pub fn open_desk(&self) -> anyhow::Result<Desk> {
         let setup = Setup::from_config_dir(crate::paths::config_dir().as_deref())?;
         let mut desk = Desk::open(&self.db, setup)?;
+        crate::logging::init(&self.db);
+        tracing::info!(command = %self.command, "cli");
         desk.on_busy = Some(Box::new(|attempt| {
             eprintln!("store busy (another counter is writing), retrying… [{attempt}]")
         }));
@@ -132,24 +158,34 @@ impl Session {
 
     /// Log in as `--as` with the PIN from POSDESK_PIN or stdin.
     pub fn actor(&self, desk: &mut Desk) -> anyhow::Result<Actor> {
-        let Some(staff_no) = &self.cli_staff else {
+        if self.cli_staff.is_none() {
             anyhow::bail!(
                 "say who is acting: --as STAFF_NO (or POSDESK_STAFF), with the PIN in POSDESK_PIN"
             );
+        }
+        Ok(self.actor_with_pin(desk)?.0)
+    }
+
+    /// The acting staff member's current PIN (POSDESK_PIN or stdin), and the
+    /// PIN checked.
+    pub fn actor_with_pin(&self, desk: &mut Desk) -> anyhow::Result<(Actor, String)> {
+        let Some(staff_no) = &self.cli_staff else {
+            anyhow::bail!("say whose PIN: --as STAFF_NO (or POSDESK_STAFF)");
         };
         let pin = match std::env::var("POSDESK_PIN") {
             Ok(pin) => pin,
             Err(_) => read_pin()?,
         };
-        Ok(desk.login(staff_no, &pin)?)
+        let actor = desk.login(staff_no, &pin)?;
+        tracing::info!(staff = %actor.staff_no, "acting");
+        Ok((actor, pin))
     }
 }
 
 fn read_pin() -> anyhow::Result<String> {
-    use std::io::{IsTerminal, Write};
+    use std::io::IsTerminal;
     if std::io::stdin().is_terminal() {
-        eprint!("PIN: ");
-        std::io::stderr().flush().ok();
+        return secret::prompt("PIN: ");
     }
     let mut line = String::new();
     std::io::stdin().lock().read_line(&mut line)?;
@@ -160,10 +196,11 @@ fn read_pin() -> anyhow::Result<String> {
     Ok(pin)
 }
 
-fn run(cli: Cli) -> anyhow::Result<i32> {
+fn run(cli: Cli, command: String) -> anyhow::Result<i32> {
     let session = Session {
         cli_staff: cli.staff.clone(),
         db: cli.db.clone().unwrap_or_else(crate::paths::default_store),
+        command,
     };
     match cli.command {
         None if std::io::IsTerminal::is_terminal(&std::io::stdout()) => {

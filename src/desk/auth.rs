@@ -33,7 +33,10 @@ impl Actor {
         } else {
             refuse(
                 "role.supervisor_only",
-                format!("Only a supervisor can {}; ask your supervisor.", use_case.describe()),
+                format!(
+                    "Only a supervisor can {}; ask your supervisor.",
+                    use_case.describe()
+                ),
             )
         }
     }
@@ -103,26 +106,62 @@ impl Desk {
                 )?;
                 return Ok(Ok(actor));
             }
-            let failed = s.failed_pins + 1;
-            let lock = failed >= MAX_PIN_FAILURES;
-            store::staff::set_pin_failures(tx, s.id, failed, lock)?;
-            if lock {
-                audit(
-                    tx,
-                    ctx,
-                    None,
-                    "staff",
-                    s.id,
-                    "locked",
-                    None,
-                    None,
-                    Some("too many wrong PINs"),
-                )?;
-                return Ok(Err(locked()));
-            }
-            Ok(Err(wrong()))
+            Ok(Err(count_wrong_pin(tx, ctx, &s)?.unwrap_or_else(wrong)))
         })?;
         outcome.map_err(Into::into)
+    }
+
+    /// Change one's own PIN; the current PIN is asked again. A wrong current PIN
+    /// counts towards the lock like a wrong login: a session left open must not
+    /// become a way to guess the PIN.
+    pub fn change_pin(&mut self, actor: &Actor, current: &str, new: &str) -> DeskResult<()> {
+        actor.require(UseCase::ChangeOwnPin)?;
+        check_pin_shape(new)?;
+        if new == current {
+            return refuse(
+                "pin.unchanged",
+                "The new PIN must differ from the current one.",
+            );
+        }
+        // Hashing is slow on purpose: not while holding the store.
+        let hash = hash_pin(new)?;
+        let current = current.to_string();
+        let outcome = self.run(|tx, ctx| {
+            let s = match store::staff::get(tx, actor.staff_id)? {
+                Some(s) if s.active => s,
+                _ => {
+                    return Ok(Err(Problem::new(
+                        "login.inactive",
+                        "This staff account is no longer active.",
+                    )))
+                }
+            };
+            if s.locked {
+                return Ok(Err(locked()));
+            }
+            if !pin_matches(&current, &s.pin_hash) {
+                let refusal = count_wrong_pin(tx, ctx, &s)?.unwrap_or_else(|| {
+                    Problem::new("pin.wrong_current", "The current PIN is wrong.")
+                });
+                return Ok(Err(refusal));
+            }
+            store::staff::set_pin(tx, s.id, &hash)?;
+            audit(
+                tx,
+                ctx,
+                Some(actor),
+                "staff",
+                s.id,
+                "change pin",
+                None,
+                None,
+                None,
+            )?;
+            Ok(Ok(()))
+        })?;
+        outcome?;
+        tracing::info!(staff = %actor.staff_no, "PIN changed");
+        Ok(())
     }
 
     /// The acting staff member, re-read from the store (role or point may have changed).
@@ -132,6 +171,32 @@ impl Desk {
             _ => refuse("login.inactive", "This staff account is no longer active."),
         }
     }
+}
+
+/// One more wrong PIN for `s`; the fifth locks the account (and says so).
+fn count_wrong_pin(
+    tx: &rusqlite::Connection,
+    ctx: &super::Ctx,
+    s: &store::staff::StaffRow,
+) -> DeskResult<Option<Problem>> {
+    let failed = s.failed_pins + 1;
+    let lock = failed >= MAX_PIN_FAILURES;
+    store::staff::set_pin_failures(tx, s.id, failed, lock)?;
+    if !lock {
+        return Ok(None);
+    }
+    audit(
+        tx,
+        ctx,
+        None,
+        "staff",
+        s.id,
+        "locked",
+        None,
+        None,
+        Some("too many wrong PINs"),
+    )?;
+    Ok(Some(locked()))
 }
 
 fn wrong() -> Problem {

@@ -2,14 +2,14 @@
 //! acquirer's card volumes: all or nothing, and the same file twice changes nothing.
 
 use super::auth::Actor;
-use crate::domain::permission::UseCase;
 use super::eligibility::refresh;
 use super::error::{refuse, DeskError, DeskResult};
 use super::{audit, Desk};
 use crate::domain::bank_files::{
-    excel_digits, excel_text, scan_settlement, scan_volumes, sha256_hex, LineError,
+    excel_digits, excel_text, read_batch_refs, scan_settlement, scan_volumes, sha256_hex, LineError,
 };
 use crate::domain::money::Fen;
+use crate::domain::permission::UseCase;
 use crate::domain::problem::Problem;
 use crate::store;
 use serde::Serialize;
@@ -102,6 +102,9 @@ impl Desk {
             );
         }
         let partial = out.with_extension("partial");
+        if partial.exists() {
+            self.leftover_export(&partial, out)?;
+        }
         let file_name = out
             .file_name()
             .map(|n| n.to_string_lossy().to_string())
@@ -215,6 +218,7 @@ impl Desk {
             // The file is complete on disk before the refunds count as sent.
             write_owner_only(&partial, &bytes)
                 .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", partial.display()))?;
+            super::test_pause("export");
             Ok(BatchReport {
                 reference,
                 count: refunds.len(),
@@ -224,6 +228,7 @@ impl Desk {
         });
         match report {
             Ok(r) => {
+                super::test_pause("export_rename");
                 std::fs::rename(&partial, out).map_err(|e| {
                     anyhow::anyhow!(
                         "the batch is recorded but {} could not be renamed to {}: {e}",
@@ -239,6 +244,36 @@ impl Desk {
                 Err(e)
             }
         }
+    }
+
+    /// A `.partial` left by an export that was stopped (a crash, a kill): if
+    /// its batch was committed, the file is that batch's and is put in place —
+    /// refused, so the supervisor sees it; if not, nothing was sent and it goes.
+    fn leftover_export(&self, partial: &Path, out: &Path) -> DeskResult<()> {
+        let bytes = std::fs::read(partial)
+            .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", partial.display()))?;
+        if let Some((batch, refs)) = read_batch_refs(&bytes) {
+            // A rolled-back batch's number is given again: the refunds must match too.
+            if store::refund::batch_refund_refs(&self.conn, &batch)?.as_ref() == Some(&refs) {
+                std::fs::rename(partial, out)
+                    .map_err(|e| anyhow::anyhow!("cannot rename {}: {e}", partial.display()))?;
+                tracing::info!(batch = %batch, "interrupted export put in place");
+                return refuse(
+                    "export.recovered",
+                    format!(
+                        "Batch {batch} ({} refunds) was recorded by an export that stopped before \
+                         its file was in place; the file is now {}. Send it to the bank, then \
+                         export again for any newer refunds.",
+                        refs.len(),
+                        out.display()
+                    ),
+                );
+            }
+        }
+        std::fs::remove_file(partial)
+            .map_err(|e| anyhow::anyhow!("cannot remove {}: {e}", partial.display()))?;
+        tracing::info!("unfinished export file removed: its batch was never recorded");
+        Ok(())
     }
 
     /// Apply the bank's results. Any bad line and nothing is applied; every bad
@@ -375,6 +410,7 @@ impl Desk {
                 } else {
                     failed += 1;
                 }
+                super::test_pause("import");
             }
             store::refund::insert_file(
                 tx,
@@ -403,7 +439,7 @@ impl Desk {
         name: &str,
         bytes: &[u8],
     ) -> DeskResult<VolumeReport> {
-    actor.require(UseCase::ImportVolumes)?;
+        actor.require(UseCase::ImportVolumes)?;
         let (lines, read_errors) = scan_volumes(bytes);
         let sha = sha256_hex(bytes);
         self.run(|tx, ctx| {

@@ -2,11 +2,11 @@
 
 use super::apply::{check_terminal_limit, load, release_device, transition};
 use super::auth::Actor;
-use crate::domain::permission::UseCase;
 use super::error::{refuse, DeskResult};
 use super::{audit, Ctx, Desk};
 use crate::domain::lifecycle::{device_can_move, ApplicationEvent, ApplicationState, DeviceState};
 use crate::domain::money::Fen;
+use crate::domain::permission::UseCase;
 use crate::domain::problem::Problem;
 use crate::domain::resident_id::ResidentId;
 use crate::store;
@@ -316,7 +316,11 @@ impl Desk {
     }
 
     pub fn bind_device(&mut self, actor: &Actor, id: i64, serial: &str) -> DeskResult<DeviceRow> {
-        self.run(|tx, ctx| bind(tx, ctx, actor, id, serial))
+        self.run(|tx, ctx| {
+            let device = bind(tx, ctx, actor, id, serial)?;
+            super::test_pause("bind");
+            Ok(device)
+        })
     }
 
     pub fn hand_over(

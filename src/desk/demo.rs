@@ -261,6 +261,7 @@ impl Desk {
             )?;
             *by_state.entry(reached.as_str().to_string()).or_default() += 1;
         }
+        super::test_pause("demo");
         crate::store::audit::seal(&tx)?;
         tx.commit().map_err(super::error::from_sqlite)?;
         let deposits = self.demo_money(&mut rng, &staff[1], &supervisor)?;

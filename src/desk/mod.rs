@@ -25,6 +25,7 @@ mod review;
 pub mod search_worker;
 mod setup;
 mod status;
+mod test_pause;
 
 pub use apply::Saved;
 pub use auth::Actor;
@@ -40,6 +41,7 @@ pub use reveal::Revealable;
 pub use search_worker::{SearchAnswer, SearchWorker};
 pub use setup::{NewPoint, NewStaffMember};
 pub use status::{day_bounds, DailyReport, MerchantStatus, Totals};
+pub(crate) use test_pause::test_pause;
 
 use crate::domain::bank_card::BinTable;
 use crate::domain::calendar::HolidayCalendar;

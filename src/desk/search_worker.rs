@@ -9,7 +9,7 @@ use crate::store::application::QueueRow;
 use rusqlite::{Connection, ErrorCode, InterruptHandle};
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering::SeqCst};
-use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
+use std::sync::mpsc::{channel, Receiver, Sender};
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -41,6 +41,9 @@ struct Shared<Q> {
     running: AtomicU64,
     /// Newest ticket the worker is done with (answered, or dropped as stale).
     done: AtomicU64,
+    /// Answers sent, and taken by the screen: the ones between are waiting.
+    sent: AtomicU64,
+    taken: AtomicU64,
     interrupted: AtomicU64,
 }
 
@@ -76,6 +79,8 @@ impl<Q: Send + 'static, R: Send + 'static> ReadWorker<Q, R> {
             latest: AtomicU64::new(0),
             running: AtomicU64::new(0),
             done: AtomicU64::new(0),
+            sent: AtomicU64::new(0),
+            taken: AtomicU64::new(0),
             interrupted: AtomicU64::new(0),
         });
         let interrupt = conn.get_interrupt_handle();
@@ -109,15 +114,19 @@ impl<Q: Send + 'static, R: Send + 'static> ReadWorker<Q, R> {
 
     /// An answer, if one has come; never waits.
     pub fn try_recv(&self) -> Option<Answer<Q, R>> {
-        self.answers.try_recv().ok()
+        self.took(self.answers.try_recv().ok())
     }
 
     /// Wait up to `timeout` for an answer.
     pub fn recv_timeout(&self, timeout: Duration) -> Option<Answer<Q, R>> {
-        match self.answers.recv_timeout(timeout) {
-            Ok(a) => Some(a),
-            Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => None,
+        self.took(self.answers.recv_timeout(timeout).ok())
+    }
+
+    fn took(&self, answer: Option<Answer<Q, R>>) -> Option<Answer<Q, R>> {
+        if answer.is_some() {
+            self.shared.taken.fetch_add(1, SeqCst);
         }
+        answer
     }
 
     /// Wait for the answer to `ticket`, dropping older ones.
@@ -132,9 +141,11 @@ impl<Q: Send + 'static, R: Send + 'static> ReadWorker<Q, R> {
         }
     }
 
-    /// Whether a request is still being worked on (its answer not yet sent).
+    /// Whether a request is still being worked on, or an answer is waiting
+    /// to be taken: the event loop must not sleep long while this holds.
     pub fn is_busy(&self) -> bool {
         self.shared.done.load(SeqCst) < self.shared.latest.load(SeqCst)
+            || self.shared.taken.load(SeqCst) < self.shared.sent.load(SeqCst)
     }
 
     /// The ticket being run right now, if any.
@@ -192,6 +203,8 @@ fn serve<Q, R>(
                 continue;
             }
             let result = result.map_err(|e| format!("{e:#}"));
+            // Counted before it can be taken, so `is_busy` never misses it.
+            shared.sent.fetch_add(1, SeqCst);
             if tx
                 .send(Answer {
                     ticket,

@@ -51,6 +51,22 @@ fn header_index(headers: &csv::StringRecord, names: &[&[&str]]) -> Result<Vec<us
         .collect()
 }
 
+/// The batch reference and refund references in a batch file posdesk wrote
+/// (first two columns); `None` when it is not one.
+pub fn read_batch_refs(bytes: &[u8]) -> Option<(String, Vec<String>)> {
+    let mut batch: Option<String> = None;
+    let mut refs = Vec::new();
+    for record in reader(bytes).records() {
+        let record = record.ok()?;
+        let (b, r) = (record.get(0)?, record.get(1)?);
+        if batch.get_or_insert_with(|| b.to_string()) != b {
+            return None;
+        }
+        refs.push(r.to_string());
+    }
+    Some((batch?, refs))
+}
+
 // ---- settlement results from the bank ------------------------------------
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

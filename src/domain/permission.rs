@@ -36,6 +36,7 @@ pub enum UseCase {
     AddPoint,
     AddStaff,
     UnlockStaff,
+    ChangeOwnPin,
     Backup,
     Restore,
 }
@@ -51,7 +52,12 @@ pub const TABLE: &[(UseCase, bool, bool, &str)] = &[
     (U::Approve, false, true, "approve an application"),
     (U::Reject, false, true, "reject an application"),
     (U::RecordCheck, true, true, "record a checklist item"),
-    (U::AdmitSixteenSeventeen, false, true, "admit a 16–17 year old applicant"),
+    (
+        U::AdmitSixteenSeventeen,
+        false,
+        true,
+        "admit a 16–17 year old applicant",
+    ),
     (U::PhoneCode, true, true, "confirm a phone by one-time code"),
     (U::Verify, true, true, "mark an application verified"),
     (U::SignContract, true, true, "record the contract signature"),
@@ -62,10 +68,25 @@ pub const TABLE: &[(UseCase, bool, bool, &str)] = &[
     (U::PayFees, true, true, "take a fee payment"),
     (U::ImportVolumes, true, true, "import card volumes"),
     (U::RequestRefund, true, true, "request a deposit refund"),
-    (U::ConfirmRefund, true, true, "confirm a refund with the merchant"),
+    (
+        U::ConfirmRefund,
+        true,
+        true,
+        "confirm a refund with the merchant",
+    ),
     (U::ExportBatch, false, true, "export a refund batch"),
-    (U::ImportSettlement, false, true, "import the bank's settlement results"),
-    (U::RecordBreach, false, true, "record a breach of the agreement"),
+    (
+        U::ImportSettlement,
+        false,
+        true,
+        "import the bank's settlement results",
+    ),
+    (
+        U::RecordBreach,
+        false,
+        true,
+        "record a breach of the agreement",
+    ),
     (U::ClearBreach, false, true, "clear a breach"),
     (U::Forfeit, false, true, "forfeit a deposit"),
     (U::Reveal, false, true, "reveal a personal number"),
@@ -73,6 +94,7 @@ pub const TABLE: &[(UseCase, bool, bool, &str)] = &[
     (U::AddPoint, false, true, "add a pickup point"),
     (U::AddStaff, false, true, "add staff"),
     (U::UnlockStaff, false, true, "unlock an account"),
+    (U::ChangeOwnPin, true, true, "change your own PIN"),
     (U::Backup, false, true, "make a backup"),
     (U::Restore, false, true, "restore a backup"),
 ];
@@ -109,12 +131,21 @@ mod tests {
             assert_eq!(TABLE.iter().filter(|(x, ..)| x == u).count(), 1, "{u:?}");
             assert!(supervisor, "{u:?}");
         }
-        assert_eq!(TABLE.len(), 31);
+        assert_eq!(TABLE.len(), 32);
     }
 
     #[test]
     fn clerks_cannot_decide_or_move_money_out() {
-        for u in [U::Approve, U::Reject, U::ExportBatch, U::ImportSettlement, U::Forfeit, U::Reveal, U::AddStaff, U::Restore] {
+        for u in [
+            U::Approve,
+            U::Reject,
+            U::ExportBatch,
+            U::ImportSettlement,
+            U::Forfeit,
+            U::Reveal,
+            U::AddStaff,
+            U::Restore,
+        ] {
             assert!(!u.allowed(Role::Clerk), "{u:?}");
         }
         assert!(U::BindDevice.allowed(Role::Clerk));

@@ -734,6 +734,7 @@ pub struct People {
 pub struct BulkPragmas {
     synchronous: i64,
     cache_size: i64,
+    threads: i64,
 }
 
 /// Relax durability for the load (one transaction: all of it or none of it is
@@ -742,9 +743,12 @@ pub fn relax(conn: &Connection, cache_kib: i64) -> Result<BulkPragmas> {
     let before = BulkPragmas {
         synchronous: conn.pragma_query_value(None, "synchronous", |r| r.get(0))?,
         cache_size: conn.pragma_query_value(None, "cache_size", |r| r.get(0))?,
+        threads: conn.pragma_query_value(None, "threads", |r| r.get(0))?,
     };
+    // temp_store stays on file: building an index sorts more than fits in memory.
+    // One helper thread sorts while the other reads (the generator is done by then).
     conn.execute_batch(&format!(
-        "PRAGMA synchronous = OFF; PRAGMA cache_size = -{cache_kib};"
+        "PRAGMA synchronous = OFF; PRAGMA cache_size = -{cache_kib}; PRAGMA threads = 1;"
     ))?;
     Ok(before)
 }
@@ -752,8 +756,8 @@ pub fn relax(conn: &Connection, cache_kib: i64) -> Result<BulkPragmas> {
 /// Put the settings back, and fold the load's write-ahead log into the store.
 pub fn restore(conn: &Connection, before: BulkPragmas) -> Result<()> {
     conn.execute_batch(&format!(
-        "PRAGMA synchronous = {}; PRAGMA cache_size = {};",
-        before.synchronous, before.cache_size
+        "PRAGMA synchronous = {}; PRAGMA cache_size = {}; PRAGMA threads = {};",
+        before.synchronous, before.cache_size, before.threads
     ))?;
     conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
     Ok(())
@@ -775,4 +779,132 @@ pub fn count_rows(conn: &Connection) -> Result<i64> {
         })?;
     }
     Ok(total)
+}
+
+/// Insert triggers on deposits that a bulk load sets aside, and what it does
+/// instead once all rows are in: the same totals, for every new row at once (a
+/// row at a time, they cost more than the rows themselves). The name index has
+/// its own pause (store::search_index); any other trigger stays and fires per
+/// row: slower, never wrong.
+const REPLAYED: &[(&str, &str)] = &[
+    // 002_refunds.sql: deposit totals per state.
+    (
+        "deposit_summary_insert",
+        "UPDATE deposit_summary SET count = deposit_summary.count + x.n,
+           amount_fen = deposit_summary.amount_fen + x.amount
+         FROM (SELECT state, count(*) AS n, sum(amount_fen) AS amount FROM deposit
+               WHERE id >= ?1 GROUP BY state) AS x
+         WHERE deposit_summary.state = x.state;",
+    ),
+    // 003_performance.sql: deposit totals per point and per counter day.
+    (
+        "deposit_breakdown_insert",
+        "INSERT INTO deposit_point_summary (pickup_point_id, state, count, amount_fen)
+         SELECT coalesce(pickup_point_id, 0), state, count(*), sum(amount_fen) FROM deposit
+         WHERE id >= ?1 GROUP BY 1, 2
+         ON CONFLICT (pickup_point_id, state) DO UPDATE
+         SET count = count + excluded.count, amount_fen = amount_fen + excluded.amount_fen;
+         INSERT INTO deposit_day_summary (day, pickup_point_id, state, count, amount_fen)
+         SELECT date(created_at, '+8 hours'), coalesce(pickup_point_id, 0), state, count(*),
+                sum(amount_fen)
+         FROM deposit WHERE id >= ?1 GROUP BY 1, 2, 3
+         ON CONFLICT (day, pickup_point_id, state) DO UPDATE
+         SET count = count + excluded.count, amount_fen = amount_fen + excluded.amount_fen;",
+    ),
+];
+
+/// Triggers set aside for a load, with the first deposit id the load wrote.
+pub struct SetAside {
+    triggers: Vec<(&'static str, String)>,
+    first_deposit: i64,
+}
+
+/// Drop the listed insert triggers for the length of the load (inside its
+/// transaction: if the load fails, they were never gone).
+pub fn set_aside_triggers(conn: &Connection, ids: &Ids) -> Result<SetAside> {
+    let mut triggers = Vec::new();
+    for (name, _) in REPLAYED {
+        let sql: Option<String> = conn
+            .query_row(
+                "SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = ?1",
+                [name],
+                |r| r.get(0),
+            )
+            .or_else(|e| match e {
+                rusqlite::Error::QueryReturnedNoRows => Ok(None),
+                e => Err(e),
+            })?;
+        if let Some(sql) = sql {
+            conn.execute_batch(&format!("DROP TRIGGER \"{name}\""))?;
+            triggers.push((*name, sql));
+        }
+    }
+    Ok(SetAside {
+        triggers,
+        first_deposit: ids.deposit,
+    })
+}
+
+/// Derive for every new row what the set-aside triggers would have, and put
+/// the triggers back.
+pub fn replay_triggers(conn: &Connection, set_aside: SetAside) -> Result<()> {
+    for (name, sql) in &set_aside.triggers {
+        let replay = REPLAYED
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, replay)| *replay)
+            .unwrap_or_default();
+        for statement in replay.split(';').map(str::trim).filter(|s| !s.is_empty()) {
+            conn.execute(statement, [set_aside.first_deposit])?;
+        }
+        conn.execute_batch(sql)?;
+    }
+    Ok(())
+}
+
+/// Secondary indexes set aside for a load: built once at the end by sorting,
+/// instead of kept up row by row (a million random keys overflow any cache).
+pub struct DeferredIndexes {
+    indexes: Vec<(String, String)>,
+}
+
+/// Drop the secondary indexes of `tables` (those made by CREATE INDEX; the
+/// ones behind PRIMARY KEY and UNIQUE columns stay and keep checking).
+pub fn defer_indexes(conn: &Connection, tables: &[&str]) -> Result<DeferredIndexes> {
+    let mut indexes = Vec::new();
+    {
+        let mut stmt = conn.prepare(
+            "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL
+             AND tbl_name = ?1 ORDER BY rowid",
+        )?;
+        for table in tables {
+            let rows = stmt.query_map([table], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            for row in rows {
+                indexes.push(row?);
+            }
+        }
+    }
+    for (name, _) in &indexes {
+        conn.execute_batch(&format!("DROP INDEX \"{name}\""))?;
+    }
+    Ok(DeferredIndexes { indexes })
+}
+
+impl DeferredIndexes {
+    pub fn len(&self) -> usize {
+        self.indexes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.indexes.is_empty()
+    }
+
+    /// Build every index again; `each` is told before each one.
+    pub fn rebuild(self, conn: &Connection, each: &mut dyn FnMut(usize, &str)) -> Result<()> {
+        for (i, (name, sql)) in self.indexes.iter().enumerate() {
+            each(i, name);
+            conn.execute_batch(sql)?;
+        }
+        Ok(())
+    }
 }

@@ -16,6 +16,7 @@ pub mod point;
 pub mod refund;
 pub mod report;
 pub mod search;
+pub mod search_index;
 pub mod staff;
 pub mod status;
 
@@ -30,7 +31,7 @@ use std::time::Duration;
 const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/001_foundation.sql"),
     include_str!("migrations/002_refunds.sql"),
-    // 003 (performance) is being written alongside; it goes before 004.
+    include_str!("migrations/003_performance.sql"),
     include_str!("migrations/004_search.sql"),
     include_str!("migrations/005_audit_chain.sql"),
 ];

@@ -358,6 +358,24 @@ pub fn insert_batch(
     Ok((id, reference))
 }
 
+/// The refund references of a recorded batch, in file order; `None` if no
+/// batch has that reference.
+pub fn batch_refund_refs(conn: &Connection, reference: &str) -> Result<Option<Vec<String>>> {
+    let id: Option<i64> = conn
+        .query_row(
+            "SELECT id FROM refund_batch WHERE ref = ?1",
+            [reference],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let Some(id) = id else {
+        return Ok(None);
+    };
+    let mut stmt = conn.prepare("SELECT ref FROM refund WHERE batch_id = ?1 ORDER BY id")?;
+    let refs = stmt.query_map([id], |r| r.get(0))?;
+    Ok(Some(refs.collect::<rusqlite::Result<_>>()?))
+}
+
 /// Put a confirmed refund into a batch; never a refund into two batches.
 pub fn mark_sent(conn: &Connection, id: i64, batch_id: i64) -> Result<()> {
     let n = conn

@@ -22,7 +22,7 @@ pub fn daily(conn: &Connection, from: &str, to: &str) -> Result<DailyReport> {
     )?;
     Ok(DailyReport {
         date: String::new(),
-        pickups: count("SELECT count(*) FROM audit_log WHERE action = 'hand over' AND at >= ?1 AND at < ?2")?,
+        pickups: count("SELECT count(*) FROM audit_log WHERE entity = 'application' AND action = 'hand over' AND at >= ?1 AND at < ?2")?,
         activations: count("SELECT count(*) FROM audit_log WHERE entity = 'application' AND action = 'activate' AND at >= ?1 AND at < ?2")?,
         deposits_taken,
         deposits_amount,

@@ -126,7 +126,10 @@ pub fn plan(query: &str) -> Vec<Plan> {
         }];
     }
     if let Some(id) = numbered("RF") {
-        return vec![Plan::text(Kind::Refund, super::refund::refund_reference(id))];
+        return vec![Plan::text(
+            Kind::Refund,
+            super::refund::refund_reference(id),
+        )];
     }
     let digits = compact.len();
     let id_like = compact.bytes().enumerate().all(|(i, b)| {
@@ -253,7 +256,10 @@ mod tests {
     fn keys_are_normalised() {
         let key = |q: &str| plan(q).remove(0).key;
         assert_eq!(key("rf7"), Value::Text("RF00000007".into()));
-        assert_eq!(key("s90-123-456-789"), Value::Text("S90-123-456-789".into()));
+        assert_eq!(
+            key("s90-123-456-789"),
+            Value::Text("S90-123-456-789".into())
+        );
         assert_eq!(key("Li"), Value::Text("LI".into()));
         assert_eq!(plan("Li")[1].key, Value::Text("li".into()));
         assert_eq!(key("say \"hi\""), Value::Text("\"say \"\"hi\"\"\"".into()));

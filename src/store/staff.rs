@@ -94,3 +94,12 @@ pub fn set_pin_failures(conn: &Connection, id: i64, failed: i64, locked: bool) -
     )?;
     Ok(())
 }
+
+/// A new PIN hash; the count of wrong PINs starts again.
+pub fn set_pin(conn: &Connection, id: i64, pin_hash: &str) -> Result<()> {
+    conn.execute(
+        "UPDATE staff SET pin_hash = ?2, failed_pins = 0 WHERE id = ?1",
+        params![id, pin_hash],
+    )?;
+    Ok(())
+}

@@ -50,11 +50,13 @@ impl Rig {
     /// Wait until the search worker has answered and the screen has its answer.
     pub fn wait_for_search(&mut self) -> &mut Rig {
         let start = std::time::Instant::now();
-        while self.app.search_pending() && start.elapsed() < std::time::Duration::from_secs(10) {
+        loop {
+            self.app.deliver_search();
+            if !self.app.search_pending() || start.elapsed() > std::time::Duration::from_secs(10) {
+                return self;
+            }
             std::thread::sleep(std::time::Duration::from_millis(1));
         }
-        self.app.deliver_search();
-        self
     }
 
     fn set_up(mut desk: Desk, lang: Lang, mono: bool) -> Rig {

@@ -31,6 +31,25 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::mpsc;
 
+/// The tables the generator fills, whose secondary indexes are built at the end.
+const BULK_TABLES: &[&str] = &[
+    "merchant",
+    "application",
+    "checklist_item",
+    "phone_code",
+    "contract",
+    "device",
+    "binding",
+    "deposit",
+    "fee",
+    "payment",
+    "refund",
+    "breach",
+    "volume",
+    "sms_outbox",
+    "audit_log",
+];
+
 /// Above this many merchants `posdesk demo` generates in bulk.
 pub const BULK_ABOVE: usize = 5_000;
 
@@ -58,6 +77,8 @@ pub struct BulkReport {
     pub demo: DemoReport,
     /// Rows written, in every table.
     pub rows: u64,
+    /// Where the time went: (phase, seconds).
+    pub phases: Vec<(&'static str, f64)>,
 }
 
 impl Desk {
@@ -72,14 +93,13 @@ impl Desk {
         let now = self.clock.now();
         let before = store::bulk::relax(&self.conn, CACHE_KIB)?;
         let result = self.bulk_in_transaction(merchants, seed, now, progress);
-        progress(BulkProgress {
-            merchants,
-            of: merchants,
-            rows: result.as_ref().map(|r| r.rows).unwrap_or(0),
-            finishing: true,
-        });
+        let checkpoint = std::time::Instant::now();
         store::bulk::restore(&self.conn, before)?;
-        result
+        let mut report = result?;
+        report
+            .phases
+            .push(("checkpoint", checkpoint.elapsed().as_secs_f64()));
+        Ok(report)
     }
 
     fn bulk_in_transaction(
@@ -90,6 +110,12 @@ impl Desk {
         progress: &mut dyn FnMut(BulkProgress),
     ) -> DeskResult<BulkReport> {
         let (policy, calendar, bins) = (&self.policy, &self.calendar, &self.bins);
+        let mut phases = Vec::new();
+        let mut clock = std::time::Instant::now();
+        let mut lap = |phases: &mut Vec<(&'static str, f64)>, name: &'static str| {
+            phases.push((name, clock.elapsed().as_secs_f64()));
+            clock = std::time::Instant::now();
+        };
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
@@ -117,14 +143,21 @@ impl Desk {
             points: points(&tx, &point_ids, &staff)?,
             supervisor: staff[0].staff_id,
         };
+        // Derived rows (name index, deposit totals) once at the end, not per row.
+        let names = store::search_index::pause(&tx)?;
+        let totals = store::bulk::set_aside_triggers(&tx, &start.ids)?;
+        let indexes = store::bulk::defer_indexes(&tx, BULK_TABLES)?;
         let mut writer = Writer::new(&tx)?;
+        lap(&mut phases, "setup");
         let (send, receive) = mpsc::sync_channel::<Vec<Row>>(IN_FLIGHT);
         let mut rows = 0u64;
         let mut done = 0usize;
         let tally = std::thread::scope(|scope| -> DeskResult<Tally> {
             // Dropped if writing fails, so the generator stops instead of waiting.
             let receive = receive;
-            let generator = scope.spawn(move || {
+            let generator = std::thread::Builder::new()
+                .name("demo-generator".into())
+                .spawn_scoped(scope, move || {
                 let mut g = Gen::new(policy, calendar, bins, now, seed, merchants, start);
                 g.spare_stock();
                 for i in 0..merchants {
@@ -139,7 +172,8 @@ impl Desk {
                 g.close_books();
                 let _ = send.send(std::mem::take(&mut g.out));
                 g.tally
-            });
+            })
+                .map_err(anyhow::Error::from)?;
             for batch in receive.iter() {
                 for row in &batch {
                     writer.write(row)?;
@@ -158,7 +192,23 @@ impl Desk {
                 .map_err(|_| anyhow::anyhow!("the demo generator stopped unexpectedly").into())
         })?;
         drop(writer);
+        lap(&mut phases, "generate and write");
+        progress(BulkProgress {
+            merchants,
+            of: merchants,
+            rows,
+            finishing: true,
+        });
+        let n = indexes.len();
+        indexes.rebuild(&tx, &mut |i, name| {
+            tracing::debug!(index = name, "building index {}/{n}", i + 1);
+        })?;
+        lap(&mut phases, "indexes");
+        store::search_index::resume(&tx, names)?;
+        lap(&mut phases, "name index");
+        store::bulk::replay_triggers(&tx, totals)?;
         tx.commit().map_err(from_sqlite)?;
+        lap(&mut phases, "totals and commit");
         let mut deposits = BTreeMap::new();
         for (state, n, _) in store::refund::summary(&self.conn)? {
             if n > 0 {
@@ -179,6 +229,7 @@ impl Desk {
                     .collect(),
             },
             rows,
+            phases,
         })
     }
 }

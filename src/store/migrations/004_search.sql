@@ -11,7 +11,8 @@ CREATE INDEX IF NOT EXISTS application_id_last4 ON application(substr(id_number,
 -- Serial → every application the device was ever bound to.
 CREATE INDEX IF NOT EXISTS binding_device ON binding(device_id);
 
--- Positions 1..40 (the longest name allowed): triggers cannot use a recursive CTE.
+-- Positions 1..40 (the longest name allowed): triggers cannot use a recursive CTE,
+-- and a range on this key is cheaper than any other way to cut a name into grams.
 CREATE TABLE name_gram_position (n INTEGER PRIMARY KEY);
 INSERT INTO name_gram_position(n)
 WITH RECURSIVE p(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM p WHERE n < 40)
@@ -32,9 +33,11 @@ CREATE TRIGGER name_search_insert AFTER INSERT ON application
 WHEN NEW.full_name IS NOT NULL AND NEW.full_name <> ''
 BEGIN
     INSERT OR IGNORE INTO name_gram(gram, application_id)
-    SELECT substr(lower(NEW.full_name), n, w), NEW.id
-    FROM name_gram_position, (SELECT 1 AS w UNION ALL SELECT 2)
-    WHERE n + w - 1 <= length(NEW.full_name);
+    SELECT substr(lower(NEW.full_name), n, 1), NEW.id FROM name_gram_position
+    WHERE n <= length(NEW.full_name);
+    INSERT OR IGNORE INTO name_gram(gram, application_id)
+    SELECT substr(lower(NEW.full_name), n, 2), NEW.id FROM name_gram_position
+    WHERE n < length(NEW.full_name);
     INSERT INTO name_trigram(rowid, full_name) VALUES (NEW.id, NEW.full_name);
 END;
 
@@ -44,16 +47,20 @@ BEGIN
     -- By primary key, gram by gram: there is no index on application_id alone.
     DELETE FROM name_gram
     WHERE application_id = OLD.id
-      AND gram IN (SELECT substr(lower(OLD.full_name), n, w)
-                   FROM name_gram_position, (SELECT 1 AS w UNION ALL SELECT 2)
-                   WHERE n + w - 1 <= length(OLD.full_name));
+      AND gram IN (SELECT substr(lower(OLD.full_name), n, 1) FROM name_gram_position
+                   WHERE n <= length(OLD.full_name)
+                   UNION ALL
+                   SELECT substr(lower(OLD.full_name), n, 2) FROM name_gram_position
+                   WHERE n < length(OLD.full_name));
     INSERT INTO name_trigram(name_trigram, rowid, full_name)
     SELECT 'delete', OLD.id, OLD.full_name
     WHERE OLD.full_name IS NOT NULL AND OLD.full_name <> '';
     INSERT OR IGNORE INTO name_gram(gram, application_id)
-    SELECT substr(lower(NEW.full_name), n, w), NEW.id
-    FROM name_gram_position, (SELECT 1 AS w UNION ALL SELECT 2)
-    WHERE n + w - 1 <= length(NEW.full_name);
+    SELECT substr(lower(NEW.full_name), n, 1), NEW.id FROM name_gram_position
+    WHERE n <= length(NEW.full_name);
+    INSERT OR IGNORE INTO name_gram(gram, application_id)
+    SELECT substr(lower(NEW.full_name), n, 2), NEW.id FROM name_gram_position
+    WHERE n < length(NEW.full_name);
     INSERT INTO name_trigram(rowid, full_name)
     SELECT NEW.id, NEW.full_name
     WHERE NEW.full_name IS NOT NULL AND NEW.full_name <> '';
@@ -63,8 +70,10 @@ END;
 
 -- Backfill what is already there.
 INSERT OR IGNORE INTO name_gram(gram, application_id)
-SELECT substr(lower(a.full_name), p.n, w.w), a.id
-FROM application a, name_gram_position p, (SELECT 1 AS w UNION ALL SELECT 2) w
-WHERE a.full_name IS NOT NULL AND p.n + w.w - 1 <= length(a.full_name);
+SELECT substr(lower(a.full_name), p.n, 1), a.id
+FROM application a JOIN name_gram_position p ON p.n <= length(a.full_name);
+INSERT OR IGNORE INTO name_gram(gram, application_id)
+SELECT substr(lower(a.full_name), p.n, 2), a.id
+FROM application a JOIN name_gram_position p ON p.n < length(a.full_name);
 INSERT INTO name_trigram(rowid, full_name)
 SELECT id, full_name FROM application WHERE full_name IS NOT NULL AND full_name <> '';

@@ -52,6 +52,7 @@ const KEYS: &[Binding] = &[
     Binding::new(Key::ch('/'), "home.find", "home.find"),
     Binding::new(Key::plain(KeyCode::Enter), "home.open", "key.open"),
     Binding::extra(Key::f(5), "home.refresh", "key.refresh"),
+    Binding::extra(Key::f(9), "home.change_pin", "change_pin.open"),
     Binding::new(Key::f(10), "home.logout", "key.logout"),
     Binding::new(Key::ch('d'), "home.dashboard", "dashboard.open"),
     Binding::extra(Key::plain(KeyCode::Up), "home.up", "key.up"),
@@ -185,6 +186,12 @@ impl Home {
     }
 
     fn open(&mut self, cx: &mut Cx) -> Action {
+        // Enter right after typing (a scanner does) opens what was typed, not
+        // the previous results: answer it here, the worker's answer is dropped.
+        if self.asked.take().is_some() {
+            self.found = cx.desk.find(&self.find.value(), 100).ok();
+            self.selected = 0;
+        }
         match self.selected_id() {
             Some(id) => super::open_application(id, cx),
             None => Action::None,
@@ -236,6 +243,9 @@ impl Screen for Home {
                 return Action::Notice(Notice::Info(cx.tr("home.refreshed").to_string()));
             }
             Some("home.logout") => return Action::Logout,
+            Some("home.change_pin") => {
+                return Action::Push(Box::new(super::change_pin::ChangePin::new()))
+            }
             Some("home.dashboard") => return super::dashboard::Dashboard::open(cx),
             _ if self.finding && self.find.on_key(&key) => self.search(cx),
             _ => {}

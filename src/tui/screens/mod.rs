@@ -4,6 +4,7 @@ pub mod activation;
 pub mod application_form;
 pub mod bank;
 pub mod binding;
+pub mod change_pin;
 pub mod checklist;
 pub mod contract;
 pub mod dashboard;

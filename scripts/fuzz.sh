@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Fuzz posdesk's validators, parsers and file readers (fuzz/, cargo fuzz +
+# libFuzzer), one target after another, and summarise each run.
+#
+#   scripts/fuzz.sh                      every target until nothing new for 600 s
+#   scripts/fuzz.sh --quiet 300          … until nothing new for 300 s
+#   scripts/fuzz.sh --for 90 money phone these targets for 90 s each
+#   scripts/fuzz.sh --max 3600           never longer than this per target (default 7200)
+#
+# "Nothing new" means libFuzzer reported no new coverage (a NEW line) for that
+# long. Corpora grow in fuzz/corpus/<target>/ (seeded from fuzz/seeds/<target>/);
+# a crash is copied to fuzz/regressions/<target>/, where `cargo test`
+# (tests/fuzz_properties.rs) replays it until it is fixed.
+#
+# Needs cargo-fuzz (`cargo install cargo-fuzz`). cargo-fuzz uses nightly-only
+# flags; on a stable toolchain this script sets RUSTC_BOOTSTRAP=1 for the build.
+# SANITIZER=address turns AddressSanitizer on (default none: the code under test
+# is safe Rust, and without it a target runs several times faster).
+set -euo pipefail
+cd "$(dirname "$0")/../fuzz"
+
+mode=quiet
+limit=600
+max=7200
+targets=()
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --quiet) mode=quiet; limit="$2"; shift 2 ;;
+        --for) mode=for; limit="$2"; shift 2 ;;
+        --max) max="$2"; shift 2 ;;
+        -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+        *) targets+=("$1"); shift ;;
+    esac
+done
+if [ ${#targets[@]} -eq 0 ]; then
+    mapfile -t targets < <(ls fuzz_targets | sed 's/\.rs$//')
+fi
+
+sanitizer="${SANITIZER:-none}"
+RUSTC_BOOTSTRAP=1 cargo fuzz build --sanitizer "$sanitizer" >&2
+triple="$(rustc -vV | sed -n 's/^host: //p')"
+bin_dir="target/$triple/release"
+
+stamp="$(date -u +%Y%m%dT%H%M%SZ)"
+mkdir -p artifacts
+summary="artifacts/summary-$stamp.txt"
+printf '%-15s %7s %11s %9s %7s %7s %9s  %s\n' \
+    target seconds execs exec/s cov ft "last new" findings | tee "$summary"
+
+for t in "${targets[@]}"; do
+    mkdir -p "corpus/$t" "artifacts/$t" "regressions/$t"
+    log="artifacts/$t/run-$stamp.log"
+    before="$(ls "artifacts/$t" | grep -cE '^(crash|leak|timeout|oom)-' || true)"
+    run_for=$([ "$mode" = for ] && echo "$limit" || echo "$max")
+    "$bin_dir/$t" "corpus/$t" "seeds/$t" \
+        -max_total_time="$run_for" -timeout=10 -rss_limit_mb=2048 \
+        -print_final_stats=1 -artifact_prefix="artifacts/$t/" >"$log" 2>&1 &
+    pid=$!
+    start=$SECONDS
+    last_new=0
+    news=0
+    while kill -0 "$pid" 2>/dev/null; do
+        sleep 2
+        now_news="$(grep -c ' NEW ' "$log" || true)"
+        if [ "$now_news" != "$news" ]; then
+            news="$now_news"
+            last_new=$((SECONDS - start))
+        fi
+        if [ "$mode" = quiet ] && [ $((SECONDS - start - last_new)) -ge "$limit" ]; then
+            kill -INT "$pid" 2>/dev/null || true
+        fi
+    done
+    wait "$pid" || true
+    seconds=$((SECONDS - start))
+    execs="$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)"
+    # A crash ends the run before the final stats: take the last status line.
+    execs="${execs:-$(grep -oE '^#[0-9]+' "$log" | tail -1 | tr -d '#')}"
+    rate="$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)"
+    cov="$(grep -oE 'cov: [0-9]+' "$log" | tail -1 | cut -d' ' -f2)"
+    ft="$(grep -oE 'ft: [0-9]+' "$log" | tail -1 | cut -d' ' -f2)"
+    after="$(ls "artifacts/$t" | grep -cE '^(crash|leak|timeout|oom)-' || true)"
+    findings=$((after - before))
+    if [ "$findings" -gt 0 ]; then
+        for f in $(ls -t "artifacts/$t" | grep -E '^(crash|leak|timeout|oom)-' | head -n "$findings"); do
+            cp "artifacts/$t/$f" "regressions/$t/$f"
+        done
+        found="$findings saved to fuzz/regressions/$t/"
+    else
+        found="none"
+    fi
+    printf '%-15s %7s %11s %9s %7s %7s %8ss  %s\n' \
+        "$t" "$seconds" "${execs:-?}" "${rate:-?}" "${cov:-?}" "${ft:-?}" "$last_new" "$found" \
+        | tee -a "$summary"
+done
+echo "summary: fuzz/$summary; logs: fuzz/artifacts/<target>/run-$stamp.log" >&2
