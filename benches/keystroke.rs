@@ -199,6 +199,10 @@ fn main() {
             results.push((shown_at - sent).as_secs_f64() * 1e6);
         }
         let n = echo.len();
+        if n == 0 {
+            println!("| {} | 0 | — | — | — | — |", class.name);
+            continue;
+        }
         let (e50, e95) = percentiles(echo);
         let (r50, r95) = percentiles(results);
         println!(

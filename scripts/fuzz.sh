@@ -61,7 +61,7 @@ for t in "${targets[@]}"; do
     news=0
     while kill -0 "$pid" 2>/dev/null; do
         sleep 2
-        now_news="$(grep -c ' NEW ' "$log" || true)"
+        now_news="$(grep -cE '^#[0-9]+[[:space:]]+NEW ' "$log" || true)"
         if [ "$now_news" != "$news" ]; then
             news="$now_news"
             last_new=$((SECONDS - start))

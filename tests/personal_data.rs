@@ -157,11 +157,11 @@ fn to_activated(j: &mut Journey, f: &ApplicationForm, serial: &str) -> String {
     j.ok(Some(SUPERVISOR), &["app", "approve", &ap]);
     j.ok(Some(CLERK), &["app", "send-code", &ap]);
     let outbox = j.ok(None, &["outbox"]);
+    // The newest code message is this applicant's.
     let code: String = outbox
         .lines()
-        .filter(|l| l.contains(&ap) || l.contains("phone_code"))
         .filter_map(|l| l.split("验证码是 ").nth(1))
-        .last()
+        .next_back()
         .expect("a code message")
         .chars()
         .take(6)

@@ -305,7 +305,10 @@ fn the_tui_changes_the_pin_from_home() {
     rig.login(CLERK);
     assert_eq!(rig.top(), "home.title");
     rig.press(KeyCode::F(1));
-    assert!(rig.screen(80, 24).contains("F9         Change PIN"), "help offers F9");
+    assert!(
+        rig.screen(80, 24).contains("F9         Change PIN"),
+        "help offers F9"
+    );
     rig.press(KeyCode::Esc);
     rig.press(KeyCode::F(9));
     rig.type_text("100001").press(KeyCode::Enter);

@@ -252,7 +252,10 @@ fn an_empty_file_is_migrated_to_the_current_schema() {
         .unwrap();
     let expected: BTreeSet<String> = TABLES.iter().map(|t| t.to_string()).collect();
     let missing: Vec<&String> = expected.difference(&tables).collect();
-    assert!(missing.is_empty(), "tables missing after migration: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "tables missing after migration: {missing:?}"
+    );
 
     assert_eq!(
         pragma_i64(&conn, "user_version"),

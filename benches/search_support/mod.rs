@@ -11,9 +11,9 @@ use std::process::Command;
 
 pub const LIMIT: i64 = 100;
 
-/// `POSDESK_BENCH_STORE` (an existing store), else a store of
-/// `POSDESK_BENCH_MERCHANTS` (default 1,000,000) generated once by
-/// `posdesk demo` and kept under target/.
+/// `POSDESK_BENCH_STORE` (an existing store), else the store of
+/// `POSDESK_BENCH_MERCHANTS` (default 1,000,000) that scripts/bench.sh uses,
+/// target/bench-stores/store-N.db, generated once by `posdesk demo`.
 pub fn store() -> PathBuf {
     if let Some(path) = std::env::var_os("POSDESK_BENCH_STORE") {
         return PathBuf::from(path);
@@ -22,11 +22,12 @@ pub fn store() -> PathBuf {
         .ok()
         .and_then(|n| n.replace('_', "").parse().ok())
         .unwrap_or(1_000_000);
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("bench-stores");
-    let path = dir.join(format!("search-{merchants}.db"));
+    let tmp = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    let dir = tmp.parent().unwrap_or(&tmp).join("bench-stores");
+    let path = dir.join(format!("store-{merchants}.db"));
     if !path.exists() {
         std::fs::create_dir_all(&dir).expect("bench store folder");
-        let partial = dir.join(format!("search-{merchants}.partial.db"));
+        let partial = dir.join(format!("store-{merchants}.db.partial"));
         let _ = std::fs::remove_file(&partial);
         eprintln!(
             "generating a {merchants}-merchant store at {} (once) …",

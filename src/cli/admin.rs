@@ -26,9 +26,9 @@ pub struct DemoArgs {
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
     /// Generate straight into the tables, in the shape the use cases leave them
-    /// (every state, fees, refunds, batches, audit entries): hundreds of
-    /// thousands of rows a second, with a progress bar. The default above 5,000
-    /// merchants; needs a new or small store.
+    /// (every state, fees, refunds, batches, audit entries): over a hundred
+    /// thousand rows a second, with a progress bar. The default above 5,000
+    /// merchants; fills a new store only (into a copy, renamed over it when whole).
     #[arg(long, conflicts_with = "use_cases")]
     pub bulk: bool,
     /// Take every merchant through the real use cases, one transaction each
@@ -175,24 +175,31 @@ pub fn status(session: &Session, args: &StatusArgs) -> anyhow::Result<i32> {
 }
 
 pub fn demo(session: &Session, args: &DemoArgs) -> anyhow::Result<i32> {
-    let mut desk = session.open_desk()?;
     let bulk =
         args.bulk || (!args.use_cases && args.merchants > crate::desk::demo_bulk::BULK_ABOVE);
     let report = if bulk {
         let started = std::time::Instant::now();
         let bar = demo_progress_bar(args.merchants);
-        let r = desk.load_demo_bulk(args.merchants, args.seed, &mut |p| {
-            if !p.finishing {
-                // Told inside the load's transaction: tests/crash.rs stops it here.
-                crate::desk::test_pause("demo_bulk");
-            }
-            bar.set_position(p.merchants as u64);
-            bar.set_message(if p.finishing {
-                format!("{} rows; writing the store to disk", p.rows)
-            } else {
-                format!("{} rows", p.rows)
-            });
-        });
+        // Into a copy beside the store, renamed over it once whole.
+        let setup = crate::desk::Setup::from_config_dir(crate::paths::config_dir().as_deref())?;
+        let r = crate::desk::demo_bulk::build_store(
+            &session.db,
+            setup,
+            args.merchants,
+            args.seed,
+            &mut |p| {
+                if !p.finishing {
+                    // Told inside the load's transaction: tests/crash.rs stops it here.
+                    crate::desk::test_pause("demo_bulk");
+                }
+                bar.set_position(p.merchants as u64);
+                bar.set_message(if p.finishing {
+                    format!("{} rows; writing the store to disk", p.rows)
+                } else {
+                    format!("{} rows", p.rows)
+                });
+            },
+        );
         bar.finish_and_clear();
         let r = r?;
         let secs = started.elapsed().as_secs_f64();
@@ -209,7 +216,7 @@ pub fn demo(session: &Session, args: &DemoArgs) -> anyhow::Result<i32> {
         println!("  {}", phases.join(", "));
         r.demo
     } else {
-        desk.load_demo(args.merchants, args.seed)?
+        session.open_desk()?.load_demo(args.merchants, args.seed)?
     };
     println!(
         "Demo store {}: {} merchants, {} devices taken into stock.",

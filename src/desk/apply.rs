@@ -1,11 +1,11 @@
 //! Draft, update, submit and cancel an application.
 
 use super::auth::Actor;
-use crate::domain::permission::UseCase;
 use super::error::{refuse, DeskResult};
 use super::{audit, Ctx, Desk};
 use crate::domain::application_form::{ApplicationForm, FormCheck, FormRules};
 use crate::domain::lifecycle::{application_next, ApplicationEvent, ApplicationState, DeviceState};
+use crate::domain::permission::UseCase;
 use crate::domain::problem::Problem;
 use crate::domain::resident_id::ResidentId;
 use crate::store;
@@ -293,7 +293,7 @@ impl Desk {
         id: i64,
         form: &ApplicationForm,
     ) -> DeskResult<Saved> {
-    actor.require(UseCase::UpdateDraft)?;
+        actor.require(UseCase::UpdateDraft)?;
         self.run(|tx, ctx| {
             let app = load(tx, id)?;
             if app.state != ApplicationState::Draft {

@@ -2,12 +2,12 @@
 
 use super::apply::{load, transition};
 use super::auth::Actor;
-use crate::domain::permission::UseCase;
 use super::error::{refuse, DeskError, DeskResult};
 use super::{audit, Ctx, Desk};
 use crate::domain::application_form::{parse_validity, IdValidity};
 use crate::domain::checklist::ChecklistItem;
 use crate::domain::lifecycle::{ApplicationEvent, ApplicationState};
+use crate::domain::permission::UseCase;
 use crate::domain::person_name::PersonName;
 use crate::domain::problem::Problem;
 use crate::domain::resident_id::{capacity_on, Capacity, ResidentId};

@@ -2,12 +2,12 @@
 
 use super::apply::load;
 use super::auth::Actor;
-use crate::domain::permission::UseCase;
 use super::bind::PAYMENT_METHODS;
 use super::error::{refuse, DeskResult};
 use super::{audit, Ctx, Desk};
 use crate::domain::fees::{allocate, fees_due};
 use crate::domain::money::Fen;
+use crate::domain::permission::UseCase;
 use crate::domain::problem::Problem;
 use crate::store;
 use crate::store::money::PaidFor;
@@ -98,7 +98,7 @@ impl Desk {
         amount: Fen,
         method: &str,
     ) -> DeskResult<FeeStatus> {
-    actor.require(UseCase::PayFees)?;
+        actor.require(UseCase::PayFees)?;
         let method = method.trim().to_ascii_lowercase();
         if !PAYMENT_METHODS.contains(&method.as_str()) {
             return refuse(

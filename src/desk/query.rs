@@ -118,8 +118,15 @@ impl Desk {
         Ok(store::audit::for_entity(&self.conn, "application", id)?)
     }
 
+    /// Everything in the store, counted: reads every table (status, not screens).
     pub fn counts(&self) -> DeskResult<store::status::StoreCounts> {
         Ok(store::status::counts(&self.conn)?)
+    }
+
+    /// Staff accounts: none means a new store (the first screen asks this, so
+    /// it must not count a million applications).
+    pub fn staff_count(&self) -> DeskResult<i64> {
+        Ok(store::staff::count(&self.conn)?)
     }
 }
 

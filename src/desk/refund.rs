@@ -3,12 +3,12 @@
 
 use super::apply::load;
 use super::auth::Actor;
-use crate::domain::permission::UseCase;
 use super::eligibility::refresh;
 use super::error::{refuse, DeskResult};
 use super::{audit, Desk};
 use crate::domain::bank_card::BankCard;
 use crate::domain::lifecycle::DepositState;
+use crate::domain::permission::UseCase;
 use crate::domain::person_name::PersonName;
 use crate::domain::problem::Problem;
 use crate::domain::refund::{deposit_can_move, window, RefundWindow};
@@ -37,7 +37,7 @@ impl Desk {
         id: i64,
         card: Option<NewCard>,
     ) -> DeskResult<RefundRow> {
-    actor.require(UseCase::RequestRefund)?;
+        actor.require(UseCase::RequestRefund)?;
         self.run(|tx, ctx| {
             let app = load(tx, id)?;
             let Some(d) = store::refund::deposit_of_application(tx, id)? else {
@@ -82,7 +82,7 @@ impl Desk {
 
     /// Confirm with the merchant; fixes the window from the 3rd to the 7th working day.
     pub fn confirm_refund(&mut self, actor: &Actor, refund_id: i64) -> DeskResult<Confirmed> {
-    actor.require(UseCase::ConfirmRefund)?;
+        actor.require(UseCase::ConfirmRefund)?;
         let (earliest, latest) = (
             self.policy.rules.refund_window_earliest,
             self.policy.rules.refund_window_latest,

@@ -1,11 +1,11 @@
 //! Pickup points, staff and stock: the things a counter needs before a merchant comes.
 
 use super::auth::{actor_of, check_pin_shape, hash_pin, Actor};
-use crate::domain::permission::UseCase;
 use super::error::{refuse, DeskResult};
 use super::{audit, Desk};
 use crate::domain::checklist::Role;
 use crate::domain::lifecycle::DeviceState;
+use crate::domain::permission::UseCase;
 use crate::domain::policy::DeviceModel;
 use crate::domain::problem::Problem;
 use crate::store;
@@ -227,7 +227,7 @@ impl Desk {
         model_code: &str,
         point_code: Option<&str>,
     ) -> DeskResult<AddedDevice> {
-    actor.require(UseCase::AddDevice)?;
+        actor.require(UseCase::AddDevice)?;
         let model = self.policy.require_model(model_code)?.clone();
         let serial = model.check_serial(serial)?;
         let point_code = point_code.map(|c| c.trim().to_ascii_uppercase());

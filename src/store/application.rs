@@ -262,11 +262,17 @@ pub fn queue(
     limit: i64,
 ) -> Result<Vec<QueueRow>> {
     let mut out = Vec::new();
-    let mut stmt = conn.prepare_cached(
+    // Two statements, so each walks its own index newest first: (point, state,
+    // updated_at) reads just the rows shown; `?1 IS NULL OR …` could use neither.
+    let mut stmt = conn.prepare_cached(if point_id.is_some() {
         "SELECT id, state, full_name, phone, model_code, updated_at FROM application
-         WHERE (?1 IS NULL OR pickup_point_id = ?1) AND state = ?2
-         ORDER BY updated_at DESC, id DESC LIMIT ?3",
-    )?;
+         WHERE pickup_point_id = ?1 AND state = ?2
+         ORDER BY updated_at DESC, id DESC LIMIT ?3"
+    } else {
+        "SELECT id, state, full_name, phone, model_code, updated_at FROM application
+         WHERE ?1 IS NULL AND state = ?2
+         ORDER BY updated_at DESC, id DESC LIMIT ?3"
+    })?;
     for s in states {
         let rows = stmt.query_map(params![point_id, s.as_str(), limit], |r| {
             let id: i64 = r.get(0)?;

@@ -60,6 +60,7 @@ pub fn open(path: &Path) -> Result<Connection> {
     .with_context(|| format!("cannot open the store {}", path.display()))?;
     configure(&conn)?;
     migrate(&mut conn)?;
+    bulk::refuse_half_made(&conn)?;
     // Entries written by an older build, or by a crash between write and seal.
     audit::seal(&conn)?;
     Ok(conn)

@@ -3,7 +3,6 @@
 //! line is; its count and totals (and the export's audit entry) once the last
 //! merchant is done. Also the spare devices on each point's shelf.
 
-use super::super::demo::demo_serial;
 use super::{entry, next, stamp, Gen};
 use crate::domain::bank_files::sha256_hex;
 use crate::domain::money::Fen;
@@ -74,11 +73,20 @@ impl Gen<'_> {
         }
     }
 
-    fn import_file(&mut self, kind: &'static str, day: NaiveDate, name: &str, hour: u32) -> (i64, String) {
+    fn import_file(
+        &mut self,
+        kind: &'static str,
+        day: NaiveDate,
+        name: &str,
+        hour: u32,
+    ) -> (i64, String) {
         let id = next(&mut self.ids.import_file);
         let at = stamp(Gen::at_local(day, hour, 0));
         // A stand-in for the file's digest: unique per run, kind and day.
-        let digest = format!("posdesk bulk demo {} {} {kind} {day}", self.seed, self.first_application);
+        let digest = format!(
+            "posdesk bulk demo {} {} {kind} {day}",
+            self.seed, self.first_application
+        );
         self.out.push(Row::ImportFile {
             id,
             kind,
@@ -132,8 +140,7 @@ impl Gen<'_> {
             let point = self.points[p].id;
             for model in &policy.models {
                 for _ in 0..per_model {
-                    self.serial_no += 1;
-                    let serial = demo_serial(&model.code, self.serial_no, self.seed);
+                    let serial = self.next_serial(&model.code);
                     if model.check_serial(&serial).is_err() {
                         break;
                     }

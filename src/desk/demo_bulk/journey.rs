@@ -3,8 +3,10 @@
 //! activation, each step at a plausible time and none after now. The rows are
 //! written once, in their final state, with the audit entries of every step.
 
+mod device;
+
 use super::super::bind::PAYMENT_METHODS;
-use super::super::demo::{demo_serial, TARGETS};
+use super::super::demo::TARGETS;
 use super::money::{self, Deposit};
 use super::{entry, next, people, stamp, Gen};
 use crate::domain::application_form::ApplicationForm;
@@ -13,6 +15,7 @@ use crate::domain::lifecycle::{application_next, ApplicationEvent as E, Applicat
 use crate::domain::resident_id::{capacity_on, Capacity, ResidentId, Sex};
 use crate::store::bulk::{Application, Row};
 use chrono::{DateTime, Duration, Utc};
+use device::{activate, bind, reserve, stock_device};
 use rand::seq::IndexedRandom;
 use rand::Rng;
 
@@ -77,7 +80,8 @@ impl Journey {
         let to = application_next(self.state, event)
             .unwrap_or_else(|p| panic!("bulk demo: {}", p.message));
         let at = stamp(self.t);
-        let mut e = entry("application", self.id, event.as_str()).moves(Some(self.state.as_str()), to.as_str());
+        let mut e = entry("application", self.id, event.as_str())
+            .moves(Some(self.state.as_str()), to.as_str());
         if let Some(r) = reason {
             e = e.because(r);
             self.reason = Some(r);
@@ -181,7 +185,11 @@ pub(super) fn merchant(g: &mut Gen, i: usize) {
 fn walk(g: &mut Gen, j: &mut Journey, target: S, form: &ApplicationForm) {
     let (clerk, sup) = (j.clerk, g.supervisor);
     let at = stamp(j.t);
-    g.log(&at, Some(clerk), entry("application", j.id, "create draft").moves(None, "draft"));
+    g.log(
+        &at,
+        Some(clerk),
+        entry("application", j.id, "create draft").moves(None, "draft"),
+    );
     if target == S::Draft {
         return;
     }
@@ -213,7 +221,8 @@ fn walk(g: &mut Gen, j: &mut Journey, target: S, form: &ApplicationForm) {
     }
     if target == S::Rejected {
         j.go(g, sup, E::Reject, Some("经营场所信息无法核实"));
-        let sms = super::super::messages::application_rejected(&reference(j.id), "经营场所信息无法核实");
+        let sms =
+            crate::desk::messages::application_rejected(&reference(j.id), "经营场所信息无法核实");
         g.sms(&j.updated_at.clone(), &form.phone, sms, j.id);
         return;
     }
@@ -315,8 +324,17 @@ fn checklist(g: &mut Gen, j: &mut Journey, form: &ApplicationForm) -> bool {
     let at = stamp(sent);
     let code = format!("{:06}", g.rng.random_range(0..1_000_000));
     let code_id = next(&mut g.ids.phone_code);
-    g.sms(&at, &form.phone, super::super::messages::phone_code(&code), j.id);
-    g.log(&at, Some(clerk), entry("application", j.id, "send phone code"));
+    g.sms(
+        &at,
+        &form.phone,
+        crate::desk::messages::phone_code(&code),
+        j.id,
+    );
+    g.log(
+        &at,
+        Some(clerk),
+        entry("application", j.id, "send phone code"),
+    );
     if !j.step(g) {
         // Sent, not yet typed in.
         j.rows.push(Row::PhoneCode {
@@ -367,8 +385,16 @@ fn checklist(g: &mut Gen, j: &mut Journey, form: &ApplicationForm) -> bool {
     j.step(g)
 }
 
-fn record(g: &mut Gen, j: &mut Journey, item: ChecklistItem, actor: i64, note: Option<String>, at: String) {
-    let mut e = entry("application", j.id, format!("check {}", item.as_str())).moves(None, "passed");
+fn record(
+    g: &mut Gen,
+    j: &mut Journey,
+    item: ChecklistItem,
+    actor: i64,
+    note: Option<String>,
+    at: String,
+) {
+    let mut e =
+        entry("application", j.id, format!("check {}", item.as_str())).moves(None, "passed");
     e.reason = note.clone();
     g.log(&at, Some(actor), e);
     j.rows.push(Row::Checklist {
@@ -378,87 +404,4 @@ fn record(g: &mut Gen, j: &mut Journey, item: ChecklistItem, actor: i64, note: O
         staff_id: actor,
         recorded_at: at,
     });
-}
-
-/// A device of the application's model taken into this point's stock a while
-/// before it is needed; false if the model's serials cannot be made up.
-fn stock_device(g: &mut Gen, j: &mut Journey, model_code: &str) -> bool {
-    let Some(model) = g.policy.model(model_code) else {
-        return false;
-    };
-    g.serial_no += 1;
-    let serial = demo_serial(model_code, g.serial_no, g.seed);
-    if model.check_serial(&serial).is_err() {
-        return false;
-    }
-    let stocked = j.t - Duration::minutes(g.rng.random_range(1440..43_200));
-    let at = stamp(stocked);
-    let id = next(&mut g.ids.device);
-    g.log(&at, Some(g.supervisor), entry("device", id, "stock in").moves(None, "in_stock").because("demo"));
-    g.tally.devices_added += 1;
-    j.device = Some(Device {
-        id,
-        serial,
-        model_code: model_code.to_string(),
-        state: "in_stock",
-        reserved_for: None,
-        created_at: at.clone(),
-        updated_at: at,
-    });
-    true
-}
-
-fn move_device(g: &mut Gen, j: &mut Journey, action: &'static str, to: &'static str, reserved_for: Option<i64>) {
-    let at = stamp(j.t);
-    let clerk = j.clerk;
-    if let Some(d) = j.device.as_mut() {
-        g.log(&at, Some(clerk), entry("device", d.id, action).moves(Some(d.state), to));
-        d.state = to;
-        d.reserved_for = reserved_for;
-        d.updated_at = at;
-    }
-}
-
-fn reserve(g: &mut Gen, j: &mut Journey) {
-    let id = j.id;
-    move_device(g, j, "reserve", "reserved", Some(id));
-}
-
-/// `bind` in bind.rs: reserve, bind, the binding, the transition, the message.
-fn bind(g: &mut Gen, j: &mut Journey, form: &ApplicationForm) {
-    reserve(g, j);
-    move_device(g, j, "bind", "bound", None);
-    let at = stamp(j.t);
-    let binding = next(&mut g.ids.binding);
-    j.binding = Some(Row::Binding {
-        id: binding,
-        device_id: device_id(j),
-        application_id: j.id,
-        merchant_id: j.merchant_id.unwrap_or(0),
-        bound_at: at.clone(),
-        bound_by: j.clerk,
-        activated_at: None,
-        activation_ref: None,
-    });
-    g.log(&at, Some(j.clerk), entry("binding", binding, "bind").moves(None, "active"));
-    j.go(g, j.clerk, E::BindDevice, None);
-    let sms = super::super::messages::ready_for_pickup(&reference(j.id), &g.points[j.point].place);
-    g.sms(&at, &form.phone, sms, j.id);
-}
-
-/// `activate` in bind.rs: the binding's code, the device, the transition.
-fn activate(g: &mut Gen, j: &mut Journey) {
-    let at = stamp(j.t);
-    let code = format!("ACT{:010}", g.rng.random_range(0..10_000_000_000u64));
-    if let Some(Row::Binding {
-        activated_at,
-        activation_ref,
-        ..
-    }) = j.binding.as_mut()
-    {
-        *activated_at = Some(at.clone());
-        *activation_ref = Some(code);
-    }
-    move_device(g, j, "activate", "activated", None);
-    j.go(g, j.clerk, E::Activate, None);
 }

@@ -1,15 +1,19 @@
 //! The demo at scale: a million merchants in every state, generated straight
-//! into the tables in the shape the use cases leave them, at hundreds of
-//! thousands of rows a second. `load_demo` takes each merchant through the real
+//! into the tables in the shape the use cases leave them, at over a hundred
+//! thousand rows a second. `load_demo` takes each merchant through the real
 //! use cases and proves them; this path is for stores too big for that.
 //!
 //! One thread generates (people, timelines, the audit chain), the caller's
-//! thread writes (prepared statements, one transaction); a bounded channel
-//! between them keeps memory flat whatever the size. Merchants are generated
-//! in the order they came to the counter, over a span of up to two years, so
-//! ids follow time as in a real store.
+//! thread writes (prepared statements, a transaction per 32k merchants); a
+//! bounded channel between them keeps memory flat whatever the size. Merchants
+//! are generated in the order they came to the counter, over a span of up to
+//! two years, so ids follow time as in a real store. The name index, deposit
+//! totals and most secondary indexes are built once, at the end. `build_store`
+//! does all this in a copy of a new store and renames it into place.
 
 mod books;
+mod build;
+mod gen;
 mod journey;
 mod money;
 mod people;
@@ -17,18 +21,13 @@ mod people;
 use super::auth::Actor;
 use super::demo::{points_and_staff, DemoReport, LOGINS};
 use super::error::{from_sqlite, DeskResult};
-use super::{china_offset, Ctx, Desk};
-use crate::domain::bank_card::{Bin, BinTable};
-use crate::domain::calendar::HolidayCalendar;
-use crate::domain::policy::Policy;
-use crate::domain::refund::{window, RefundWindow};
+use super::{Ctx, Desk};
 use crate::store;
-use crate::store::bulk::{Audit, Ids, Row, Writer};
-use chrono::{DateTime, Duration, NaiveDate, Utc};
-use rand::SeedableRng;
-use rand_chacha::ChaCha8Rng;
-use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use crate::store::bulk::{Row, Writer};
+pub use build::build_store;
+use chrono::{DateTime, Duration, Utc};
+use gen::{entry, next, stamp, Gen, Point, Start, Tally};
+use std::collections::BTreeMap;
 use std::sync::mpsc;
 
 /// The tables the generator fills, whose secondary indexes are built at the end.
@@ -50,16 +49,25 @@ const BULK_TABLES: &[&str] = &[
     "audit_log",
 ];
 
+/// Indexes kept up during the load: merchants come in order, so these grow at
+/// their ends, and building them afresh would read the whole audit log again.
+const KEPT_INDEXES: &[&str] = &["audit_entity", "audit_unsealed"];
+
 /// Above this many merchants `posdesk demo` generates in bulk.
 pub const BULK_ABOVE: usize = 5_000;
 
+/// Merchants per transaction: the write-ahead log stays a few hundred MB.
+const CHUNK: usize = 32_768;
+
 /// Merchants per batch handed from the generator to the writer.
-const BATCH: usize = 256;
+const BATCH: usize = 128;
 /// Batches in flight: enough to keep both threads busy, little enough to keep
 /// memory flat.
-const IN_FLIGHT: usize = 4;
-/// SQLite's page cache for the load (KiB).
+const IN_FLIGHT: usize = 2;
+/// SQLite's page cache for the load (KiB)…
 const CACHE_KIB: i64 = 48 * 1024;
+/// …and while it builds indexes, when each sort takes as much again.
+const SORT_CACHE_KIB: i64 = 16 * 1024;
 
 /// How far a bulk load has come, for a progress bar.
 #[derive(Debug, Clone, Copy)]
@@ -82,8 +90,14 @@ pub struct BulkReport {
 }
 
 impl Desk {
-    /// Generate `merchants` demo merchants straight into the store, in one
-    /// transaction (all or nothing). `progress` is told after every batch.
+    /// Generate `merchants` demo merchants straight into a new store.
+    /// `progress` is told after every batch.
+    ///
+    /// The rows go in several transactions (one giant one would grow the
+    /// write-ahead log to the size of the store, and every page read would
+    /// search it); a marker table says a load is under way, and a store that
+    /// still has it after a crash refuses to open, so a half-made store is
+    /// never mistaken for a whole one. Hence a new store only.
     pub fn load_demo_bulk(
         &mut self,
         merchants: usize,
@@ -92,7 +106,10 @@ impl Desk {
     ) -> DeskResult<BulkReport> {
         let now = self.clock.now();
         let before = store::bulk::relax(&self.conn, CACHE_KIB)?;
-        let result = self.bulk_in_transaction(merchants, seed, now, progress);
+        let result = self.bulk_load(merchants, seed, now, progress);
+        if result.is_err() && !self.conn.is_autocommit() {
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
         let checkpoint = std::time::Instant::now();
         store::bulk::restore(&self.conn, before)?;
         let mut report = result?;
@@ -102,7 +119,7 @@ impl Desk {
         Ok(report)
     }
 
-    fn bulk_in_transaction(
+    fn bulk_load(
         &mut self,
         merchants: usize,
         seed: u64,
@@ -116,38 +133,51 @@ impl Desk {
             phases.push((name, clock.elapsed().as_secs_f64()));
             clock = std::time::Instant::now();
         };
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .map_err(from_sqlite)?;
+        let tx = &self.conn;
+        tx.execute_batch("BEGIN IMMEDIATE").map_err(from_sqlite)?;
         let ctx = Ctx {
             now: now - Duration::days(i64::from(span_days(merchants)) + 30),
             policy,
             calendar,
             bins,
         };
-        let (point_ids, staff) = points_and_staff(&tx, &ctx)?;
-        store::audit::seal(&tx)?;
-        let start = Start {
-            ids: store::bulk::next_ids(&tx)?,
-            chain: store::bulk::audit_chain_head(&tx)?.map(|head| {
-                head.unwrap_or_else(|| store::audit::GENESIS.to_string())
-            }),
-            people: store::bulk::people_on_file(&tx, 200_000)?.ok_or_else(|| {
-                super::error::DeskError::Refused(crate::domain::problem::Problem::new(
+        let setup = (|| -> DeskResult<_> {
+            let Some(people) = store::bulk::people_on_file(tx, 0)? else {
+                return super::error::refuse(
                     "demo.bulk_store",
-                    "The bulk demo fills a new or small store; this one already holds more \
-                     than 200,000 applications.",
-                ))
-            })?,
-            points: points(&tx, &point_ids, &staff)?,
-            supervisor: staff[0].staff_id,
+                    "The bulk demo fills a new store, and this one has applications already: \
+                     give a new --db, or take the merchants through the use cases (--use-cases).",
+                );
+            };
+            let (point_ids, staff) = points_and_staff(tx, &ctx)?;
+            store::audit::seal(tx)?;
+            let start = Start {
+                serials: store::bulk::serials_on_file(tx)?,
+                ids: store::bulk::next_ids(tx)?,
+                chain: store::bulk::audit_chain_head(tx)?
+                    .map(|head| head.unwrap_or_else(|| store::audit::GENESIS.to_string())),
+                people,
+                points: points(tx, &point_ids, &staff)?,
+                supervisor: staff[0].staff_id,
+            };
+            // Derived rows (name index, deposit totals, secondary indexes) once
+            // at the end, not row by row.
+            store::bulk::mark_loading(tx)?;
+            let names = store::search_index::pause(tx)?;
+            let totals = store::bulk::set_aside_triggers(tx, &start.ids)?;
+            let indexes = store::bulk::defer_indexes(tx, BULK_TABLES, KEPT_INDEXES)?;
+            Ok((start, names, totals, indexes))
+        })();
+        let (start, names, totals, indexes) = match setup {
+            Ok(s) => s,
+            Err(e) => {
+                let _ = tx.execute_batch("ROLLBACK");
+                return Err(e);
+            }
         };
-        // Derived rows (name index, deposit totals) once at the end, not per row.
-        let names = store::search_index::pause(&tx)?;
-        let totals = store::bulk::set_aside_triggers(&tx, &start.ids)?;
-        let indexes = store::bulk::defer_indexes(&tx, BULK_TABLES)?;
-        let mut writer = Writer::new(&tx)?;
+        tx.execute_batch("COMMIT; BEGIN IMMEDIATE")
+            .map_err(from_sqlite)?;
+        let mut writer = Writer::new(tx)?;
         lap(&mut phases, "setup");
         let (send, receive) = mpsc::sync_channel::<Vec<Row>>(IN_FLIGHT);
         let mut rows = 0u64;
@@ -158,26 +188,30 @@ impl Desk {
             let generator = std::thread::Builder::new()
                 .name("demo-generator".into())
                 .spawn_scoped(scope, move || {
-                let mut g = Gen::new(policy, calendar, bins, now, seed, merchants, start);
-                g.spare_stock();
-                for i in 0..merchants {
-                    journey::merchant(&mut g, i);
-                    if (i + 1) % BATCH == 0 || i + 1 == merchants {
-                        let batch = std::mem::take(&mut g.out);
-                        if send.send(batch).is_err() {
-                            break; // the writer stopped: it says why
+                    let mut g = Gen::new(policy, calendar, bins, now, seed, merchants, start);
+                    g.spare_stock();
+                    for i in 0..merchants {
+                        journey::merchant(&mut g, i);
+                        if (i + 1) % BATCH == 0 || i + 1 == merchants {
+                            let batch = std::mem::take(&mut g.out);
+                            if send.send(batch).is_err() {
+                                break; // the writer stopped: it says why
+                            }
                         }
                     }
-                }
-                g.close_books();
-                let _ = send.send(std::mem::take(&mut g.out));
-                g.tally
-            })
+                    g.close_books();
+                    let _ = send.send(std::mem::take(&mut g.out));
+                    g.tally
+                })
                 .map_err(anyhow::Error::from)?;
             for batch in receive.iter() {
                 for row in &batch {
-                    writer.write(row)?;
                     rows += u64::from(row.is_insert());
+                    writer.write(row)?;
+                }
+                if done / CHUNK != (done + BATCH) / CHUNK {
+                    tx.execute_batch("COMMIT; BEGIN IMMEDIATE")
+                        .map_err(from_sqlite)?;
                 }
                 done = (done + BATCH).min(merchants);
                 progress(BulkProgress {
@@ -199,15 +233,24 @@ impl Desk {
             rows,
             finishing: true,
         });
+        // Each index, and the name index, in a transaction of its own: the
+        // log stays small, and so does the memory that maps it.
         let n = indexes.len();
-        indexes.rebuild(&tx, &mut |i, name| {
+        let next_transaction = || tx.execute_batch("COMMIT; BEGIN IMMEDIATE");
+        next_transaction().map_err(from_sqlite)?;
+        store::bulk::set_cache(tx, SORT_CACHE_KIB)?;
+        indexes.rebuild(tx, &mut |i, name| {
             tracing::debug!(index = name, "building index {}/{n}", i + 1);
+            next_transaction()
         })?;
         lap(&mut phases, "indexes");
-        store::search_index::resume(&tx, names)?;
+        next_transaction().map_err(from_sqlite)?;
+        store::search_index::resume(tx, names)?;
         lap(&mut phases, "name index");
-        store::bulk::replay_triggers(&tx, totals)?;
-        tx.commit().map_err(from_sqlite)?;
+        next_transaction().map_err(from_sqlite)?;
+        store::bulk::replay_triggers(tx, totals)?;
+        store::bulk::mark_loaded(tx)?;
+        tx.execute_batch("COMMIT").map_err(from_sqlite)?;
         lap(&mut phases, "totals and commit");
         let mut deposits = BTreeMap::new();
         for (state, n, _) in store::refund::summary(&self.conn)? {
@@ -219,7 +262,11 @@ impl Desk {
             demo: DemoReport {
                 merchants,
                 devices_added: tally.devices_added,
-                by_state: tally.applications.into_iter().map(|(s, n)| (s.to_string(), n)).collect(),
+                by_state: tally
+                    .applications
+                    .into_iter()
+                    .map(|(s, n)| (s.to_string(), n))
+                    .collect(),
                 deposits,
                 logins: LOGINS
                     .iter()
@@ -234,11 +281,7 @@ impl Desk {
     }
 }
 
-fn points(
-    tx: &rusqlite::Connection,
-    point_ids: &[i64],
-    staff: &[Actor],
-) -> DeskResult<Vec<Point>> {
+fn points(tx: &rusqlite::Connection, point_ids: &[i64], staff: &[Actor]) -> DeskResult<Vec<Point>> {
     let mut out = Vec::new();
     for (i, id) in point_ids.iter().enumerate() {
         let p = store::point::get(tx, *id)?
@@ -255,237 +298,6 @@ fn points(
 
 /// Days over which the merchants came to the counter: a small demo is recent,
 /// a million merchants is a network two years on.
-fn span_days(merchants: usize) -> u32 {
+pub(super) fn span_days(merchants: usize) -> u32 {
     (merchants / 1_400).clamp(90, 730) as u32
-}
-
-/// What the generator starts from, read inside the transaction.
-struct Start {
-    ids: Ids,
-    chain: Option<String>,
-    people: store::bulk::People,
-    points: Vec<Point>,
-    supervisor: i64,
-}
-
-struct Point {
-    id: i64,
-    /// name（address）, as the pickup message says it.
-    place: String,
-    clerk: i64,
-}
-
-#[derive(Default)]
-struct Tally {
-    applications: BTreeMap<&'static str, usize>,
-    devices_added: usize,
-}
-
-/// One audit entry before it gets its id and place in the chain.
-struct Entry {
-    entity: &'static str,
-    id: i64,
-    action: Cow<'static, str>,
-    from: Option<&'static str>,
-    to: Option<&'static str>,
-    reason: Option<String>,
-}
-
-fn entry(entity: &'static str, id: i64, action: impl Into<Cow<'static, str>>) -> Entry {
-    Entry {
-        entity,
-        id,
-        action: action.into(),
-        from: None,
-        to: None,
-        reason: None,
-    }
-}
-
-impl Entry {
-    fn moves(mut self, from: Option<&'static str>, to: &'static str) -> Entry {
-        self.from = from;
-        self.to = Some(to);
-        self
-    }
-    fn because(mut self, reason: impl Into<String>) -> Entry {
-        self.reason = Some(reason.into());
-        self
-    }
-}
-
-/// The generator: everything it needs to invent one merchant after another,
-/// and the rows it has made that the writer has not taken yet.
-struct Gen<'a> {
-    rng: ChaCha8Rng,
-    ids: Ids,
-    policy: &'a Policy,
-    calendar: &'a HolidayCalendar,
-    bins: &'a BinTable,
-    bin_list: Vec<&'a Bin>,
-    now: DateTime<Utc>,
-    today: NaiveDate,
-    merchants: usize,
-    span: Duration,
-    seed: u64,
-    first_application: i64,
-    points: Vec<Point>,
-    supervisor: i64,
-    serial_no: u64,
-    people: people::Registry,
-    books: books::Books,
-    chain: Option<String>,
-    tally: Tally,
-    windows: HashMap<NaiveDate, RefundWindow>,
-    workdays: HashMap<(NaiveDate, u32), NaiveDate>,
-    /// Rows ready for the writer, in an order the foreign keys accept.
-    out: Vec<Row>,
-    /// This merchant's SMS and audit entries, written after its records.
-    tail: Vec<Row>,
-}
-
-impl<'a> Gen<'a> {
-    fn new(
-        policy: &'a Policy,
-        calendar: &'a HolidayCalendar,
-        bins: &'a BinTable,
-        now: DateTime<Utc>,
-        seed: u64,
-        merchants: usize,
-        start: Start,
-    ) -> Gen<'a> {
-        // A stream of its own: the same seed gives the same store, and not the
-        // same people as the use-case demo.
-        let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x6275_6c6b_6465_6d6f);
-        Gen {
-            people: people::Registry::new(&mut rng, start.people, merchants),
-            rng,
-            ids: start.ids,
-            policy,
-            calendar,
-            bins,
-            bin_list: bins.iter().collect(),
-            now,
-            today: now.with_timezone(&china_offset()).date_naive(),
-            merchants,
-            span: Duration::days(i64::from(span_days(merchants))),
-            seed,
-            first_application: start.ids.application,
-            points: start.points,
-            supervisor: start.supervisor,
-            serial_no: (start.ids.device - 1).max(0) as u64,
-            books: books::Books::default(),
-            chain: start.chain,
-            tally: Tally::default(),
-            windows: HashMap::new(),
-            workdays: HashMap::new(),
-            out: Vec::new(),
-            tail: Vec::new(),
-        }
-    }
-
-    /// Append an audit entry; its id is the next one, its hash (when the store
-    /// keeps a chain) is made when the merchant's rows are handed over.
-    fn log(&mut self, at: &str, staff: Option<i64>, e: Entry) {
-        let id = next(&mut self.ids.audit);
-        self.tail.push(Row::Audit(Box::new(Audit {
-            id,
-            at: at.to_string(),
-            staff_id: staff,
-            entity: e.entity,
-            entity_id: e.id,
-            action: e.action,
-            from: e.from,
-            to: e.to,
-            reason: e.reason,
-            hash: None,
-        })));
-    }
-
-    fn sms(&mut self, at: &str, phone: &str, sms: super::messages::Sms, application_id: i64) {
-        let id = next(&mut self.ids.sms);
-        self.tail.push(Row::Sms {
-            id,
-            phone: phone.to_string(),
-            template: sms.template,
-            body: sms.body,
-            application_id,
-            created_at: at.to_string(),
-        });
-    }
-
-    /// Hand over this merchant's SMS and audit entries, sealing the entries in order.
-    fn flush_tail(&mut self) {
-        for mut row in std::mem::take(&mut self.tail) {
-            if let (Row::Audit(a), Some(prev)) = (&mut row, self.chain.as_mut()) {
-                let hash = store::audit::chain_hash(
-                    prev,
-                    a.id,
-                    &a.at,
-                    &store::audit::Entry {
-                        staff_id: a.staff_id,
-                        entity: a.entity,
-                        entity_id: a.entity_id,
-                        action: &a.action,
-                        from: a.from,
-                        to: a.to,
-                        reason: a.reason.as_deref(),
-                    },
-                );
-                prev.clone_from(&hash);
-                a.hash = Some(hash);
-            }
-            self.out.push(row);
-        }
-    }
-
-    /// Whether something planned for `t` has happened by now.
-    fn happened(&self, t: DateTime<Utc>) -> bool {
-        t <= self.now
-    }
-
-    /// `t` at `h`:`m` in the counter's calendar on `day`.
-    fn at_local(day: NaiveDate, h: u32, m: u32) -> DateTime<Utc> {
-        day.and_hms_opt(h, m, 0)
-            .and_then(|t| t.and_local_timezone(china_offset()).single())
-            .map(|t| t.with_timezone(&Utc))
-            .unwrap_or_default()
-    }
-
-    fn day_of(t: DateTime<Utc>) -> NaiveDate {
-        t.with_timezone(&china_offset()).date_naive()
-    }
-
-    /// The refund window a confirmation on `day` fixes.
-    fn window(&mut self, day: NaiveDate) -> RefundWindow {
-        let (earliest, latest) = (
-            self.policy.rules.refund_window_earliest,
-            self.policy.rules.refund_window_latest,
-        );
-        let calendar = self.calendar;
-        self.windows
-            .entry(day)
-            .or_insert_with(|| window(calendar, day, earliest, latest))
-            .clone()
-    }
-
-    /// `n` working days after `day`.
-    fn workdays_after(&mut self, day: NaiveDate, n: u32) -> NaiveDate {
-        let calendar = self.calendar;
-        *self
-            .workdays
-            .entry((day, n))
-            .or_insert_with(|| calendar.add_workdays(day, n).date)
-    }
-}
-
-/// Take the next id of a table.
-fn next(id: &mut i64) -> i64 {
-    let this = *id;
-    *id += 1;
-    this
-}
-
-fn stamp(t: DateTime<Utc>) -> String {
-    store::instant(t)
 }

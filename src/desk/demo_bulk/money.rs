@@ -6,23 +6,21 @@
 
 use super::{entry, next, stamp, Gen};
 use crate::domain::application_form::ApplicationForm;
-use crate::domain::bank_card::{luhn_check_digit, BankCard};
 use crate::domain::eligibility::{evaluate, Facts};
 use crate::domain::fees::{fees_due, FeeDue};
 use crate::domain::lifecycle::DepositState as D;
 use crate::domain::money::Fen;
 use crate::domain::policy::DeviceModel;
 use crate::domain::refund::deposit_can_move;
-use crate::store::bulk::{Refund, Row};
-use crate::store::refund::refund_reference;
+use crate::store::bulk::Row;
 use chrono::{DateTime, Days, Duration, Utc};
 use rand::seq::IndexedRandom;
 use rand::Rng;
 
-const BANK_FAILURES: [&str; 3] = ["账户冻结", "户名不符", "账户已销户"];
+mod refund;
+
 const BREACH: &str = "机具被转借他人使用";
 const LOST: &str = "机具遗失，未能归还";
-const GAVE_UP: &str = "退款失败后商户未再提供本人名下银行卡";
 
 /// Whose deposit: the application, its merchant, device and point.
 pub(super) struct Owner {
@@ -47,7 +45,15 @@ pub(super) struct Deposit {
 }
 
 impl Deposit {
-    fn go(&mut self, g: &mut Gen, at: &str, staff: Option<i64>, action: &'static str, to: D, reason: Option<&'static str>) {
+    fn go(
+        &mut self,
+        g: &mut Gen,
+        at: &str,
+        staff: Option<i64>,
+        action: &'static str,
+        to: D,
+        reason: Option<&'static str>,
+    ) {
         let mut e = entry("deposit", self.id, action).moves(Some(self.state.as_str()), to.as_str());
         if let Some(r) = reason {
             e = e.because(r);
@@ -75,7 +81,11 @@ pub(super) fn take_deposit(
         .unwrap_or(Fen::ZERO);
     let at = stamp(t);
     let id = next(&mut g.ids.deposit);
-    g.log(&at, Some(clerk), entry("deposit", id, "take deposit").moves(None, "held"));
+    g.log(
+        &at,
+        Some(clerk),
+        entry("deposit", id, "take deposit").moves(None, "held"),
+    );
     let mut rows = Vec::new();
     if !amount.is_zero() {
         rows.push(Row::Payment {
@@ -195,7 +205,10 @@ pub(super) fn after_activation(
         for k in 0..4u64 {
             let on = day + Days::new(k * 9 + 1);
             life.volumes.push((on, part, false));
-            events.push((Gen::at_local(on + Days::new(1), 9, 0), Event::Import(k as usize)));
+            events.push((
+                Gen::at_local(on + Days::new(1), 9, 0),
+                Event::Import(k as usize),
+            ));
         }
     }
     if g.rng.random_bool(0.8) {
@@ -208,7 +221,7 @@ pub(super) fn after_activation(
         (0.5, Event::Kiosk, 1_440..43_200),
         (0.005, Event::Breach, 7_200..86_400),
         (0.003, Event::Forfeit, 43_200..432_000),
-        (0.75, Event::Request, 28_800..576_000),
+        (0.75, Event::Request, 14_400..345_600),
     ];
     for (p, event, range) in kinds {
         if g.rng.random_bool(p) {
@@ -289,7 +302,7 @@ pub(super) fn after_activation(
                 refresh(g, dep, &mut life, t, Some(clerk));
                 if dep.state == D::Eligible {
                     let card = (form.card_number.clone(), Some(form.card_bank.clone()));
-                    refund(g, dep, t, card, &form.full_name, &form.phone, clerk, 1);
+                    refund::attempt(g, dep, t, card, &form.full_name, &form.phone, clerk, 1);
                 }
             }
         }
@@ -300,7 +313,7 @@ pub(super) fn after_activation(
     }
 }
 
-fn minutes(g: &mut Gen, range: std::ops::Range<i64>) -> Duration {
+pub(super) fn minutes(g: &mut Gen, range: std::ops::Range<i64>) -> Duration {
     Duration::minutes(g.rng.random_range(range))
 }
 
@@ -308,7 +321,11 @@ fn minutes(g: &mut Gen, range: std::ops::Range<i64>) -> Duration {
 fn accrue(g: &mut Gen, dep: &mut Deposit, life: &mut Life, t: DateTime<Utc>) {
     let today = Gen::day_of(t);
     let at = stamp(t);
-    for f in life.fees.iter_mut().filter(|f| f.id.is_none() && f.due.due <= today) {
+    for f in life
+        .fees
+        .iter_mut()
+        .filter(|f| f.id.is_none() && f.due.due <= today)
+    {
         let id = next(&mut g.ids.fee);
         f.id = Some(id);
         dep.rows.push(Row::Fee {
@@ -333,12 +350,16 @@ fn refresh(g: &mut Gen, dep: &mut Deposit, life: &mut Life, t: DateTime<Utc>, ac
         .volumes
         .iter()
         .filter(|(on, _, imported)| *imported && *on >= life.activated && Some(*on) <= last)
-        .fold(Fen::ZERO, |sum, (_, a, _)| sum.checked_add(*a).unwrap_or(sum));
+        .fold(Fen::ZERO, |sum, (_, a, _)| {
+            sum.checked_add(*a).unwrap_or(sum)
+        });
     let outstanding = life
         .fees
         .iter()
         .filter(|f| f.id.is_some() && !f.paid)
-        .fold(Fen::ZERO, |sum, f| sum.checked_add(f.due.amount).unwrap_or(sum));
+        .fold(Fen::ZERO, |sum, f| {
+            sum.checked_add(f.due.amount).unwrap_or(sum)
+        });
     let e = evaluate(
         &Facts {
             activated_on: Some(life.activated),
@@ -355,135 +376,12 @@ fn refresh(g: &mut Gen, dep: &mut Deposit, life: &mut Life, t: DateTime<Utc>, ac
         _ => return,
     };
     let at = stamp(t);
-    let mut entry = entry("deposit", dep.id, "eligibility").moves(Some(dep.state.as_str()), to.as_str());
+    let mut entry =
+        entry("deposit", dep.id, "eligibility").moves(Some(dep.state.as_str()), to.as_str());
     if let Some(u) = e.unmet.first() {
         entry = entry.because(u.message.clone());
     }
     g.log(&at, actor, entry);
     dep.state = to;
     dep.updated_at = at;
-}
-
-/// One refund attempt from request to the bank's answer, as far as now allows.
-#[allow(clippy::too_many_arguments)]
-fn refund(
-    g: &mut Gen,
-    dep: &mut Deposit,
-    t: DateTime<Utc>,
-    (card_number, card_bank): (String, Option<String>),
-    holder: &str,
-    phone: &str,
-    clerk: i64,
-    attempt: u32,
-) {
-    let sup = g.supervisor;
-    let id = next(&mut g.ids.refund);
-    let reference = refund_reference(id);
-    let at = stamp(t);
-    dep.go(g, &at, Some(clerk), "request refund", D::RefundRequested, None);
-    dep.refund_id = Some(id);
-    g.log(&at, Some(clerk), entry("refund", id, "request").moves(None, "requested"));
-    let mut r = Refund {
-        id,
-        deposit_id: dep.id,
-        amount_fen: dep.amount.fen(),
-        card_number,
-        card_holder: holder.to_string(),
-        card_bank,
-        state: "requested",
-        requested_at: at,
-        requested_by: clerk,
-        confirmed_at: None,
-        confirmed_by: None,
-        window: None,
-        batch_id: None,
-        bank_ref: None,
-        failure_reason: None,
-        completed_at: None,
-    };
-    let confirmed = t + minutes(g, 5..2_880);
-    if !g.happened(confirmed) || g.rng.random_bool(0.03) {
-        dep.rows.push(Row::Refund(Box::new(r)));
-        return;
-    }
-    // `confirm_refund` in refund.rs: the window from the confirmation day.
-    let day = Gen::day_of(confirmed);
-    let w = g.window(day);
-    let at = stamp(confirmed);
-    let (earliest, latest) = (w.earliest.format("%Y-%m-%d").to_string(), w.latest.format("%Y-%m-%d").to_string());
-    r.state = "confirmed";
-    r.confirmed_at = Some(at.clone());
-    r.confirmed_by = Some(clerk);
-    r.window = Some((earliest.clone(), latest.clone(), w.complete));
-    let mut e = entry("refund", id, "confirm").moves(Some("requested"), "confirmed");
-    if !w.complete {
-        e = e.because(format!("holiday schedule missing for {:?}", w.missing_years));
-    }
-    g.log(&at, Some(clerk), e);
-    dep.go(g, &at, Some(clerk), "confirm refund", D::RefundConfirmed, None);
-    // The next working day's batch to the bank.
-    let export_day = g.workdays_after(day, 1);
-    if !g.happened(Gen::at_local(export_day, 16, 0)) {
-        dep.rows.push(Row::Refund(Box::new(r)));
-        return;
-    }
-    let (batch, at) = g.batch(export_day, dep.amount);
-    r.state = "sent";
-    r.batch_id = Some(batch);
-    let e = entry("refund", id, "send to bank")
-        .moves(Some("confirmed"), "sent")
-        .because(format!("RB{batch:06}"));
-    g.log(&at, Some(sup), e);
-    dep.go(g, &at, Some(sup), "refund sent", D::RefundSent, None);
-    let sms = super::super::messages::refund_sent(&reference, dep.amount, Some((&earliest, &latest)));
-    g.sms(&at, phone, sms, dep.owner.application_id);
-    // The bank answers a few working days later; now and then much later.
-    let wait = if g.rng.random_bool(0.02) {
-        g.rng.random_range(10..=40)
-    } else {
-        g.rng.random_range(2..=6)
-    };
-    let answer_day = g.workdays_after(export_day, wait);
-    let answered = Gen::at_local(answer_day, 11, 0);
-    if !g.happened(answered) {
-        dep.rows.push(Row::Refund(Box::new(r)));
-        return;
-    }
-    g.settlement_file(answer_day);
-    let at = stamp(answered);
-    r.completed_at = Some(at.clone());
-    if g.rng.random_bool(0.95) {
-        r.state = "refunded";
-        r.bank_ref = Some(format!("BK{:010}", g.rng.random_range(0..10_000_000_000u64)));
-        g.log(&at, Some(sup), entry("refund", id, "bank result").moves(Some("sent"), "refunded"));
-        dep.go(g, &at, Some(sup), "refunded", D::Refunded, None);
-        let sms = super::super::messages::refund_done(dep.amount, &r.card_number);
-        g.sms(&at, phone, sms, dep.owner.application_id);
-        dep.rows.push(Row::Refund(Box::new(r)));
-        return;
-    }
-    let reason = *BANK_FAILURES.choose(&mut g.rng).unwrap_or(&BANK_FAILURES[0]);
-    r.state = "failed";
-    r.bank_ref = Some(String::new());
-    r.failure_reason = Some(reason);
-    let e = entry("refund", id, "bank result")
-        .moves(Some("sent"), "failed")
-        .because(reason);
-    g.log(&at, Some(sup), e);
-    dep.go(g, &at, Some(sup), "refund failed", D::RefundFailed, Some(reason));
-    g.sms(&at, phone, super::super::messages::refund_failed(&reference, reason), dep.owner.application_id);
-    dep.rows.push(Row::Refund(Box::new(r)));
-    // Most come back with another card in their own name; a few never do.
-    let again = answered + minutes(g, 1_440..21_600);
-    if attempt == 1 && g.rng.random_bool(0.6) && g.happened(again) {
-        let payload = format!("621700{:012}", g.rng.random_range(0..1_000_000_000_000u64));
-        let card = format!("{payload}{}", luhn_check_digit(&payload).unwrap_or('0'));
-        let bank = BankCard::parse(&card, g.bins).ok().and_then(|c| c.bank.map(|b| b.bank));
-        refund(g, dep, again, (card, bank), holder, phone, clerk, attempt + 1);
-    } else if g.rng.random_bool(0.1) {
-        let gave_up = answered + minutes(g, 7_200..43_200);
-        if g.happened(gave_up) {
-            dep.go(g, &stamp(gave_up), Some(sup), "forfeit", D::Forfeited, Some(GAVE_UP));
-        }
-    }
 }

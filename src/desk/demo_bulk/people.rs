@@ -103,7 +103,12 @@ impl Registry {
 }
 
 /// Merchant `i`'s application form as the desk stores it (normalised).
-pub(super) fn application(g: &mut Gen, i: usize, on: NaiveDate, terms_agreed: bool) -> ApplicationForm {
+pub(super) fn application(
+    g: &mut Gen,
+    i: usize,
+    on: NaiveDate,
+    terms_agreed: bool,
+) -> ApplicationForm {
     let person = g.people.person(&mut g.rng, i, on);
     let model = g
         .policy

@@ -25,10 +25,16 @@ DROP INDEX audit_at;
 -- Dashboard pages by keyset: one point's deposits newest first, any state.
 CREATE INDEX deposit_point_id ON deposit(pickup_point_id, id);
 
--- Overdue refunds, with their amounts, without reading the refund rows.
-DROP INDEX refund_window;
-CREATE INDEX refund_overdue ON refund(window_latest, amount_fen)
-    WHERE state IN ('confirmed', 'sent');
+-- Refunds on their way, by state and latest day, with what the overdue
+-- count and page need (deposit, amount) in the index itself: refund_state
+-- with two more columns.
+CREATE INDEX refund_in_flight ON refund(state, window_latest, deposit_id, amount_fen);
+DROP INDEX refund_state;
+
+-- Refunds completed per day (the dashboard's chart, the daily report): by
+-- state and day, not every refund ever refunded; refund_completed had no state.
+CREATE INDEX refund_state_completed ON refund(state, completed_at);
+DROP INDEX refund_completed;
 
 -- The dashboard's totals for one pickup point, and for a range of counter
 -- days (UTC+8), kept by triggers like deposit_summary: filtered totals are a

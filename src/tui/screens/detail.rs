@@ -194,7 +194,10 @@ impl Screen for Detail {
                 cx.theme.style(Meaning::Muted),
             )),
             Line::from(vec![
-                Span::styled(format!("{} ", cx.tr("next.label")), cx.theme.style(Meaning::Heading)),
+                Span::styled(
+                    format!("{} ", cx.tr("next.label")),
+                    cx.theme.style(Meaning::Heading),
+                ),
                 Span::raw(cx.tr(&format!("next.{}", v.state)).to_string()),
             ]),
             Line::default(),

@@ -23,7 +23,7 @@ use crate::desk::Desk;
 
 /// An empty store offers to set itself up; otherwise staff log in.
 pub fn start_screen(desk: &Desk) -> Box<dyn Screen> {
-    let empty = desk.counts().map(|c| c.staff == 0).unwrap_or(false);
+    let empty = desk.staff_count().map(|n| n == 0).unwrap_or(false);
     if empty {
         Box::new(welcome::Welcome::new())
     } else {

@@ -51,7 +51,10 @@ impl Screen for Confirm {
         let question = crate::tui::widgets::wrap::wrap(&self.question, inner_width, 0);
         let mut lines: Vec<Line> = question.into_iter().map(Line::from).collect();
         lines.push(Line::default());
-        lines.push(Line::styled(cx.tr("confirm.hint").to_string(), cx.theme.style(Meaning::Muted)));
+        lines.push(Line::styled(
+            cx.tr("confirm.hint").to_string(),
+            cx.theme.style(Meaning::Muted),
+        ));
         let height = (lines.len() as u16 + 2).min(area.height);
         let r = centered(area, 60, height);
         crate::tui::widgets::chrome::clear_over(frame, r);
@@ -59,6 +62,11 @@ impl Screen for Confirm {
             .borders(Borders::ALL)
             .border_style(cx.theme.style(Meaning::Focus))
             .title(format!(" {} ", cx.tr("confirm.title")));
-        frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), r);
+        frame.render_widget(
+            Paragraph::new(lines)
+                .block(block)
+                .wrap(Wrap { trim: false }),
+            r,
+        );
     }
 }
