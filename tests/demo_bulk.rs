@@ -2,6 +2,7 @@
 //! same invariants hold on a bulk store of 20,000 merchants as on one made by
 //! the use cases, and its applications and refunds go on through the desk.
 
+use posdesk::desk::demo_bulk::build_store;
 use posdesk::desk::{Desk, Setup};
 use posdesk::domain::lifecycle::{
     application_next, device_can_move, ApplicationEvent, ApplicationState, DepositState,
@@ -29,14 +30,37 @@ fn bulk_store() -> PathBuf {
         .get_or_init(|| {
             let dir = tempfile::tempdir().expect("temp dir");
             let path = dir.path().join("bulk.db");
-            let mut desk = Desk::open(&path, setup()).expect("store");
+            drop(Desk::open(&path, setup()).expect("store"));
             let mut last = 0;
-            let report = desk
-                .load_demo_bulk(BULK_MERCHANTS, 7, &mut |p| {
-                    assert!(p.merchants >= last, "progress goes forward");
-                    last = p.merchants;
-                })
-                .expect("bulk demo");
+            // As `posdesk demo` does it: into a copy without a journal, renamed over the store.
+            let report = build_store(&path, setup(), BULK_MERCHANTS, 7, &mut |p| {
+                assert!(p.merchants >= last, "progress goes forward");
+                last = p.merchants;
+            })
+            .expect("bulk demo");
+            let desk = Desk::open(&path, setup()).expect("the demo store opens");
+            let pragma = |name: &str| -> String {
+                desk.conn()
+                    .query_row(&format!("PRAGMA {name}"), [], |r| {
+                        r.get::<_, rusqlite::types::Value>(0)
+                    })
+                    .map(|v| format!("{v:?}"))
+                    .unwrap()
+            };
+            assert_eq!(
+                pragma("journal_mode"),
+                "Text(\"wal\")",
+                "the log is back on"
+            );
+            assert_eq!(
+                pragma("foreign_keys"),
+                "Integer(1)",
+                "references are checked again"
+            );
+            assert!(
+                !dir.path().join("bulk.db.demo-partial").exists(),
+                "no copy left"
+            );
             assert_eq!(report.demo.merchants, BULK_MERCHANTS);
             assert!(
                 report.rows > 30 * BULK_MERCHANTS as u64,

@@ -251,6 +251,7 @@ fn first_screen_home_search_and_dashboard_read_by_index() {
     screens.push(conn_sql(&desk, "dashboard", &|d| {
         d.refund_totals().unwrap();
         d.refunds_per_day(30).unwrap();
+        d.daily_report("2026-11-24".parse().unwrap()).unwrap();
         for f in &all {
             d.dashboard_filtered_totals(f).unwrap();
             let page = d.dashboard_page(f, None, 21).unwrap();

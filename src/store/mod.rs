@@ -34,6 +34,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/003_performance.sql"),
     include_str!("migrations/004_search.sql"),
     include_str!("migrations/005_audit_chain.sql"),
+    include_str!("migrations/006_audit_by_time.sql"),
 ];
 
 static MIGRATIONS: LazyLock<Migrations<'static>> =

@@ -14,8 +14,10 @@ pub fn daily(conn: &Connection, from: &str, to: &str) -> Result<DailyReport> {
     let (deposits_taken, deposits_amount) =
         sum("SELECT count(*), coalesce(sum(amount_fen), 0) FROM payment WHERE deposit_id IS NOT NULL AND paid_at >= ?1 AND paid_at < ?2")?;
     let (refunds_sent, refunds_sent_amount) = sum(
-        "SELECT count(*), coalesce(sum(r.amount_fen), 0) FROM refund r JOIN refund_batch b ON b.id = r.batch_id
-         WHERE b.created_at >= ?1 AND b.created_at < ?2",
+        // From the day's few batches to their refunds (CROSS JOIN keeps that
+        // order: the other way reads every refund).
+        "SELECT count(*), coalesce(sum(r.amount_fen), 0) FROM refund_batch b CROSS JOIN refund r
+         ON r.batch_id = b.id WHERE b.created_at >= ?1 AND b.created_at < ?2",
     )?;
     let (refunds_completed, refunds_completed_amount) = sum(
         "SELECT count(*), coalesce(sum(amount_fen), 0) FROM refund WHERE state = 'refunded' AND completed_at >= ?1 AND completed_at < ?2",

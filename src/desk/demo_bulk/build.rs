@@ -42,7 +42,9 @@ pub fn build_store(
     }
     let report = (|| {
         let mut desk = Desk::open(&partial, setup)?;
+        store::bulk::unjournaled(desk.conn(), false)?;
         let report = desk.load_demo_bulk(merchants, seed, progress)?;
+        store::bulk::unjournaled(desk.conn(), true)?;
         drop(desk);
         if beside(&partial, "-wal").exists() {
             return Err(anyhow::anyhow!("the demo store's log was not folded in").into());

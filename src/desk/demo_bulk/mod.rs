@@ -205,11 +205,12 @@ impl Desk {
                 })
                 .map_err(anyhow::Error::from)?;
             for batch in receive.iter() {
-                for row in &batch {
+                for row in batch {
                     rows += u64::from(row.is_insert());
                     writer.write(row)?;
                 }
                 if done / CHUNK != (done + BATCH) / CHUNK {
+                    writer.flush()?;
                     tx.execute_batch("COMMIT; BEGIN IMMEDIATE")
                         .map_err(from_sqlite)?;
                 }
@@ -225,6 +226,7 @@ impl Desk {
                 .join()
                 .map_err(|_| anyhow::anyhow!("the demo generator stopped unexpectedly").into())
         })?;
+        writer.flush()?;
         drop(writer);
         lap(&mut phases, "generate and write");
         progress(BulkProgress {

@@ -161,6 +161,7 @@ pub fn refuse_half_made(conn: &Connection) -> Result<()> {
 
 /// Settings for the length of one bulk load, and what they were before.
 pub struct BulkPragmas {
+    foreign_keys: i64,
     synchronous: i64,
     cache_size: i64,
     threads: i64,
@@ -170,6 +171,7 @@ pub struct BulkPragmas {
 /// kept either way) and give it a larger page cache. Call outside a transaction.
 pub fn relax(conn: &Connection, cache_kib: i64) -> Result<BulkPragmas> {
     let before = BulkPragmas {
+        foreign_keys: conn.pragma_query_value(None, "foreign_keys", |r| r.get(0))?,
         synchronous: conn.pragma_query_value(None, "synchronous", |r| r.get(0))?,
         cache_size: conn.pragma_query_value(None, "cache_size", |r| r.get(0))?,
         threads: conn.pragma_query_value(None, "threads", |r| r.get(0))?,
@@ -179,7 +181,23 @@ pub fn relax(conn: &Connection, cache_kib: i64) -> Result<BulkPragmas> {
     conn.execute_batch(&format!(
         "PRAGMA synchronous = OFF; PRAGMA cache_size = -{cache_kib}; PRAGMA threads = 1;"
     ))?;
+    // The generator's references are checked by tests/demo_bulk.rs
+    // (foreign_key_check on a bulk store), not by a look-up per row.
+    conn.execute_batch("PRAGMA foreign_keys = OFF;")?;
     Ok(before)
+}
+
+/// No rollback journal while a load writes a store nobody else uses and that
+/// is thrown away if the load stops (build_store's copy): each page is
+/// written once, not to the log and then again into the store. A failed load
+/// cannot be rolled back in it, hence a copy only. `wal` turns the log back on.
+pub fn unjournaled(conn: &Connection, wal: bool) -> Result<()> {
+    let mode = if wal { "WAL" } else { "OFF" };
+    let now: String = conn.query_row(&format!("PRAGMA journal_mode = {mode}"), [], |r| r.get(0))?;
+    if !now.eq_ignore_ascii_case(mode) {
+        anyhow::bail!("the demo store's journal mode stayed {now}, not {mode}");
+    }
+    Ok(())
 }
 
 /// A page cache of `kib` from now on (also what each sort may hold in memory).
@@ -191,8 +209,9 @@ pub fn set_cache(conn: &Connection, kib: i64) -> Result<()> {
 /// Put the settings back, and fold the load's write-ahead log into the store.
 pub fn restore(conn: &Connection, before: BulkPragmas) -> Result<()> {
     conn.execute_batch(&format!(
-        "PRAGMA synchronous = {}; PRAGMA cache_size = {}; PRAGMA threads = {};",
-        before.synchronous, before.cache_size, before.threads
+        "PRAGMA foreign_keys = {}; PRAGMA synchronous = {}; PRAGMA cache_size = {}; \
+         PRAGMA threads = {};",
+        before.foreign_keys, before.synchronous, before.cache_size, before.threads
     ))?;
     conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
     Ok(())

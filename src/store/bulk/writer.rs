@@ -28,6 +28,94 @@ pub struct Writer<'c> {
     sms: Statement<'c>,
     audit: Statement<'c>,
     audit_hashed: bool,
+    /// Audit entries and checklist items, `MANY` to a statement.
+    audit_many: Many<'c>,
+    checklist_many: Many<'c>,
+}
+
+/// Rows per insert statement for the most numerous kinds (audit entries are
+/// half the rows of a store, checklist items the next): one statement for
+/// many rows spares SQLite opening and closing its cursors for each.
+const MANY: usize = 32;
+
+/// Rows of one kind waiting to go in `MANY` at a time.
+struct Many<'c> {
+    stmt: Statement<'c>,
+    per_row: usize,
+    waiting: Vec<Row>,
+}
+
+impl<'c> Many<'c> {
+    /// `values(base)` is one row's `(…)` with its parameters numbered after `base`.
+    fn new(
+        conn: &'c Connection,
+        insert: &str,
+        per_row: usize,
+        values: fn(usize) -> String,
+    ) -> Result<Self> {
+        let all: Vec<String> = (0..MANY).map(|r| values(r * per_row)).collect();
+        Ok(Many {
+            stmt: conn.prepare(&format!("{insert} VALUES {}", all.join(", ")))?,
+            per_row,
+            waiting: Vec::with_capacity(MANY),
+        })
+    }
+
+    /// Keep a row; write all waiting when there are `MANY`.
+    fn push(&mut self, row: Row, hashed: bool) -> Result<()> {
+        self.waiting.push(row);
+        if self.waiting.len() < MANY {
+            return Ok(());
+        }
+        for (i, row) in self.waiting.iter().enumerate() {
+            let base = i * self.per_row;
+            match row {
+                Row::Audit(a) => bind_audit(&mut self.stmt, a, hashed, base)?,
+                Row::Checklist {
+                    application_id,
+                    item,
+                    note,
+                    staff_id,
+                    recorded_at,
+                } => {
+                    self.stmt.raw_bind_parameter(base + 1, application_id)?;
+                    self.stmt.raw_bind_parameter(base + 2, item)?;
+                    self.stmt.raw_bind_parameter(base + 3, note)?;
+                    self.stmt.raw_bind_parameter(base + 4, staff_id)?;
+                    self.stmt.raw_bind_parameter(base + 5, recorded_at)?;
+                }
+                _ => anyhow::bail!("a row of another kind among those waiting"),
+            }
+        }
+        self.stmt.raw_execute()?;
+        self.waiting.clear();
+        Ok(())
+    }
+}
+
+const AUDIT_INSERT: &str = "INSERT INTO audit_log (id, at, staff_id, entity, entity_id, action, from_state, to_state, reason";
+const CHECKLIST_INSERT: &str =
+    "INSERT INTO checklist_item (application_id, item, outcome, note, staff_id, recorded_at)";
+
+fn checklist_values(b: usize) -> String {
+    format!(
+        "(?{}, ?{}, 'passed', ?{}, ?{}, ?{})",
+        b + 1,
+        b + 2,
+        b + 3,
+        b + 4,
+        b + 5
+    )
+}
+
+fn audit_values(b: usize) -> String {
+    let marks: Vec<String> = (1..=9).map(|c| format!("?{}", b + c)).collect();
+    format!("({})", marks.join(", "))
+}
+
+fn audit_values_hashed(b: usize) -> String {
+    let marks: Vec<String> = (1..=10).map(|c| format!("?{}", b + c)).collect();
+    format!("({})", marks.join(", "))
 }
 
 impl<'c> Writer<'c> {
@@ -111,16 +199,42 @@ impl<'c> Writer<'c> {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?,
             audit: conn.prepare(&format!(
-                "INSERT INTO audit_log (id, at, staff_id, entity, entity_id, action, from_state,
-                   to_state, reason{}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9{})",
+                "{AUDIT_INSERT}{}) VALUES {}",
                 if audit_hashed { ", hash" } else { "" },
-                if audit_hashed { ", ?10" } else { "" },
+                if audit_hashed { audit_values_hashed(0) } else { audit_values(0) }
             ))?,
             audit_hashed,
+            audit_many: if audit_hashed {
+                Many::new(conn, &format!("{AUDIT_INSERT}, hash)"), 10, audit_values_hashed)?
+            } else {
+                Many::new(conn, &format!("{AUDIT_INSERT})"), 9, audit_values)?
+            },
+            checklist_many: Many::new(conn, CHECKLIST_INSERT, 5, checklist_values)?,
         })
     }
 
-    pub fn write(&mut self, row: &Row) -> Result<()> {
+    /// Write what is still waiting; before a commit, and at the end.
+    pub fn flush(&mut self) -> Result<()> {
+        let waiting = [
+            std::mem::take(&mut self.audit_many.waiting),
+            std::mem::take(&mut self.checklist_many.waiting),
+        ];
+        for row in waiting.iter().flatten() {
+            self.write_one(row)?;
+        }
+        Ok(())
+    }
+
+    /// Write a row; audit entries and checklist items wait to go `MANY` at a time.
+    pub fn write(&mut self, row: Row) -> Result<()> {
+        match row {
+            Row::Audit(_) => self.audit_many.push(row, self.audit_hashed),
+            Row::Checklist { .. } => self.checklist_many.push(row, false),
+            row => self.write_one(&row),
+        }
+    }
+
+    fn write_one(&mut self, row: &Row) -> Result<()> {
         match row {
             Row::Merchant {
                 id,
@@ -400,7 +514,7 @@ impl<'c> Writer<'c> {
                 created_at
             ])?,
             Row::Audit(a) => {
-                bind_audit(&mut self.audit, a, self.audit_hashed)?;
+                bind_audit(&mut self.audit, a, self.audit_hashed, 0)?;
                 self.audit.raw_execute()?
             }
         };
@@ -408,8 +522,7 @@ impl<'c> Writer<'c> {
     }
 }
 
-fn bind_audit(stmt: &mut Statement, a: &Audit, hashed: bool) -> Result<()> {
-    let base = 0;
+fn bind_audit(stmt: &mut Statement, a: &Audit, hashed: bool, base: usize) -> Result<()> {
     stmt.raw_bind_parameter(base + 1, a.id)?;
     stmt.raw_bind_parameter(base + 2, &a.at)?;
     stmt.raw_bind_parameter(base + 3, a.staff_id)?;
