@@ -1,3 +1,14 @@
 fn main() {
+    // A reader that closes the pipe early (`posdesk refunds list | head`) ends
+    // posdesk quietly, as it ends any Unix tool, instead of a panic in the
+    // middle of printing. Nothing is half done by it: each change is one
+    // transaction, which a process ended before its commit leaves undone, and
+    // the SMS drain writes each message before it marks it sent.
+    #[cfg(unix)]
+    // SAFETY: first thing in main, before any other thread; it only restores
+    // the default action for one signal.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     std::process::exit(posdesk::cli::main());
 }

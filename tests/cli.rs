@@ -1166,3 +1166,44 @@ fn wrong_pins_are_refused_and_the_fifth_locks_the_account() {
     env.as_staff(&CLERK, &["staff", "unlock", SUPERVISOR.0])
         .refused(&["supervisor"]);
 }
+
+/// A reader that stops early (`posdesk … | head`, a gateway that dies): a
+/// listing ends quietly, and the drain marks nothing sent that it could not
+/// hand over.
+#[test]
+fn a_closed_pipe_loses_no_message_and_panics_nothing() {
+    let env = Env::new();
+    env.run(&["demo", "--merchants", "40"]).ok();
+    let pending = |env: &Env| {
+        env.run(&["outbox", "--limit", "100000"])
+            .ok()
+            .stdout
+            .lines()
+            .count()
+    };
+    let before = pending(&env);
+    assert!(before > 0, "the demo leaves messages to send");
+    for args in [
+        &["outbox", "--drain", "--limit", "100000"][..],
+        &["refunds", "list", "--limit", "1000"][..],
+    ] {
+        let mut child = env
+            .command(&[], args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run the posdesk binary");
+        drop(child.stdout.take()); // gone before the first line
+        let out = child.wait_with_output().expect("wait");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+    assert_eq!(pending(&env), before, "nothing was marked sent");
+    let drained = env.run(&["outbox", "--drain", "--limit", "100000"]).ok();
+    assert_eq!(
+        drained.stdout.lines().count(),
+        before,
+        "all handed over at once"
+    );
+    assert_eq!(pending(&env), 0);
+}

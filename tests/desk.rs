@@ -762,3 +762,40 @@ fn the_demo_reaches_every_state_and_is_reproducible() {
     let deposits: i64 = counts.deposits_by_state.iter().map(|(_, n, _)| n).sum();
     assert_eq!(deposits, activated + picked);
 }
+
+#[test]
+fn a_drain_that_fails_part_way_marks_nothing_sent() {
+    let mut c = counter();
+    for seq in 1..=3 {
+        verified(&mut c, &adult_form(seq)); // each sends a one-time code
+    }
+    let pending = c.desk.pending_messages(100).unwrap();
+    assert!(pending.len() >= 3, "{pending:?}");
+    // The gateway takes one message, then stops reading.
+    let mut taken = 0;
+    let r = c.desk.drain_outbox(100, &mut |_| {
+        taken += 1;
+        if taken == 2 {
+            anyhow::bail!("broken pipe")
+        }
+        Ok(())
+    });
+    assert!(r.is_err());
+    assert_eq!(
+        c.desk.pending_messages(100).unwrap().len(),
+        pending.len(),
+        "every message is offered again"
+    );
+    // A gateway that takes them all leaves none pending.
+    let mut handed = Vec::new();
+    let n = c
+        .desk
+        .drain_outbox(100, &mut |m| {
+            handed.push(m.id);
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(n, pending.len());
+    assert_eq!(handed, pending.iter().map(|m| m.id).collect::<Vec<_>>());
+    assert!(c.desk.pending_messages(100).unwrap().is_empty());
+}

@@ -414,29 +414,36 @@ pub fn device(session: &Session, cmd: DeviceCommand) -> anyhow::Result<i32> {
 
 pub fn outbox(session: &Session, args: &OutboxArgs) -> anyhow::Result<i32> {
     let mut desk = session.open_desk()?;
-    let messages = if args.drain {
-        desk.drain_outbox(args.limit)?
-    } else {
-        desk.pending_messages(args.limit)?
-    };
+    if args.drain {
+        // The hand-over to the SMS gateway (it needs the number): each line
+        // written and flushed before its message is marked sent, all in one
+        // transaction that a failed write rolls back.
+        let mut out = std::io::stdout().lock();
+        let handed = desk.drain_outbox(args.limit, &mut |m| {
+            use std::io::Write;
+            writeln!(out, "{}", serde_json::to_string(m)?)
+                .and_then(|()| out.flush())
+                .map_err(|e| {
+                    anyhow::anyhow!(
+                        "the SMS gateway stopped reading ({e}); no message was marked sent"
+                    )
+                })
+        })?;
+        tracing::info!(handed, "outbox drained");
+        return Ok(0);
+    }
+    let messages = desk.pending_messages(args.limit)?;
     for m in &messages {
-        if args.drain {
-            // The hand-over to the SMS gateway: it needs the number.
-            println!("{}", serde_json::to_string(m)?);
-        } else {
-            let mut shown = m.clone();
-            shown.phone = crate::domain::phone::Phone::parse(&m.phone)
-                .map(|p| p.masked())
-                .unwrap_or_else(|_| "*".repeat(m.phone.chars().count()));
-            println!("{}", serde_json::to_string(&shown)?);
-        }
+        let mut shown = m.clone();
+        shown.phone = crate::domain::phone::Phone::parse(&m.phone)
+            .map(|p| p.masked())
+            .unwrap_or_else(|_| "*".repeat(m.phone.chars().count()));
+        println!("{}", serde_json::to_string(&shown)?);
     }
-    if !args.drain {
-        eprintln!(
-            "{} message(s) pending; --drain hands them over and marks them sent",
-            messages.len()
-        );
-    }
+    eprintln!(
+        "{} message(s) pending; --drain hands them over and marks them sent",
+        messages.len()
+    );
     Ok(0)
 }
 
