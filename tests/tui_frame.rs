@@ -18,6 +18,10 @@ fn welcome_on_an_empty_store() {
             format!("welcome_80x24_{tag}"),
             text(&render(&mut app, 80, 24))
         );
+        insta::assert_snapshot!(
+            format!("welcome_120x40_{tag}"),
+            text(&render(&mut app, 120, 40))
+        );
     }
 }
 
@@ -232,6 +236,7 @@ fn snapshots_of_setup_and_lock() {
             .set_last_input(now - std::time::Duration::from_secs(600));
         rig.app.tick(now);
         insta::assert_snapshot!(format!("lock_80x24_{tag}"), rig.screen(80, 24));
+        insta::assert_snapshot!(format!("lock_120x40_{tag}"), rig.screen(120, 40));
         insta::assert_snapshot!(format!("login_120x40_{tag}"), {
             let mut fresh = Rig::new(lang, false);
             fresh.screen(120, 40)
