@@ -1,3 +1,9 @@
+// The bulk demo allocates rows on one thread and frees them on another, which
+// glibc's allocator does under a lock; mimalloc does it without (the bulk
+// load is about a seventh faster, BENCHMARKS.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     // A reader that closes the pipe early (`posdesk refunds list | head`) ends
     // posdesk quietly, as it ends any Unix tool, instead of a panic in the

@@ -64,8 +64,9 @@ const BATCH: usize = 128;
 /// Batches in flight: enough to keep both threads busy, little enough to keep
 /// memory flat.
 const IN_FLIGHT: usize = 2;
-/// SQLite's page cache for the load (KiB)…
-const CACHE_KIB: i64 = 48 * 1024;
+/// SQLite's page cache for the load (KiB): with the generator's own books,
+/// the load stays under 128 MB…
+const CACHE_KIB: i64 = 32 * 1024;
 /// …and while it builds indexes, when each sort takes as much again.
 const SORT_CACHE_KIB: i64 = 16 * 1024;
 
