@@ -11,13 +11,10 @@ mod search_support;
 
 use criterion::Criterion;
 use posdesk::store::search::find;
-use search_support::{classes, percentiles, statements, Class, LIMIT};
-use std::io::Write;
+use search_support::{best_of_three, classes, percentiles, statements, Class, LIMIT};
 use std::path::Path;
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const SHELL: &str = "/usr/bin/sqlite3";
 /// Times each sample query is run for the percentiles.
 const ROUNDS: usize = 5;
 
@@ -126,30 +123,4 @@ fn time_shell(path: &Path, conn: &rusqlite::Connection, class: &Class) -> Option
     let full = best_of_three(path, &script)?;
     let runs = (class.queries.len() * (ROUNDS + 1)) as f64;
     Some(((full - base) / runs).max(0.0))
-}
-
-fn best_of_three(path: &Path, script: &str) -> Option<f64> {
-    (0..3)
-        .filter_map(|_| run_shell(path, script))
-        .min_by(f64::total_cmp)
-}
-
-/// µs for the shell to run `script` on the store, read-only.
-fn run_shell(path: &Path, script: &str) -> Option<f64> {
-    let start = Instant::now();
-    let mut child = Command::new(SHELL)
-        .arg("-readonly")
-        .arg(path)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .ok()?;
-    child.stdin.take()?.write_all(script.as_bytes()).ok()?;
-    let out = child.wait_with_output().ok()?;
-    if !out.status.success() || !out.stderr.is_empty() {
-        eprintln!("sqlite3: {}", String::from_utf8_lossy(&out.stderr));
-        return None;
-    }
-    Some(start.elapsed().as_secs_f64() * 1e6)
 }

@@ -24,14 +24,11 @@ use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use rusqlite::trace::{TraceEvent, TraceEventCodes};
-use search_support::percentiles;
-use std::io::Write;
+use search_support::{best_of_three, percentiles};
 use std::path::Path;
-use std::process::{Command, Stdio};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-const SHELL: &str = "/usr/bin/sqlite3";
 /// Timed runs of each query for the percentiles (after a warm-up).
 const RUNS: usize = 400;
 
@@ -216,31 +213,7 @@ fn time_shell(path: &Path, statements: &[String]) -> Option<f64> {
             script.push_str(";\n");
         }
     }
-    let best = |script: &str| {
-        (0..3)
-            .filter_map(|_| run_shell(path, script))
-            .min_by(f64::total_cmp)
-    };
-    Some(((best(&script)? - best(&base)?) / RUNS as f64).max(0.0))
-}
-
-fn run_shell(path: &Path, script: &str) -> Option<f64> {
-    let start = Instant::now();
-    let mut child = Command::new(SHELL)
-        .arg("-readonly")
-        .arg(path)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .ok()?;
-    child.stdin.take()?.write_all(script.as_bytes()).ok()?;
-    let out = child.wait_with_output().ok()?;
-    if !out.status.success() || !out.stderr.is_empty() {
-        eprintln!("sqlite3: {}", String::from_utf8_lossy(&out.stderr));
-        return None;
-    }
-    Some(start.elapsed().as_secs_f64() * 1e6)
+    Some(((best_of_three(path, &script)? - best_of_three(path, &base)?) / RUNS as f64).max(0.0))
 }
 
 /// The real app, logged in as a clerk, on the refund dashboard, 200×50.

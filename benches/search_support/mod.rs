@@ -1,15 +1,48 @@
-//! What the search benches share: the generated store they run on, and the
-//! queries a clerk would type, drawn from that store.
+//! What the benches share: the generated store they run on, the queries a
+//! clerk would type drawn from that store, and timing the same SQL through the
+//! `sqlite3` shell for a ratio.
 
 #![allow(dead_code)]
 
 use posdesk::store::search::{plan, Plan};
 use rusqlite::types::Value;
 use rusqlite::{params, Connection};
-use std::path::PathBuf;
-use std::process::Command;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Instant;
 
 pub const LIMIT: i64 = 100;
+
+/// The shell the query benches compare with (apt `sqlite3`).
+pub const SHELL: &str = "/usr/bin/sqlite3";
+
+/// The fastest of three shell runs of `script`: µs.
+pub fn best_of_three(path: &Path, script: &str) -> Option<f64> {
+    (0..3)
+        .filter_map(|_| run_shell(path, script))
+        .min_by(f64::total_cmp)
+}
+
+/// µs for the shell to run `script` on the store, read-only.
+pub fn run_shell(path: &Path, script: &str) -> Option<f64> {
+    let start = Instant::now();
+    let mut child = Command::new(SHELL)
+        .arg("-readonly")
+        .arg(path)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .ok()?;
+    child.stdin.take()?.write_all(script.as_bytes()).ok()?;
+    let out = child.wait_with_output().ok()?;
+    if !out.status.success() || !out.stderr.is_empty() {
+        eprintln!("sqlite3: {}", String::from_utf8_lossy(&out.stderr));
+        return None;
+    }
+    Some(start.elapsed().as_secs_f64() * 1e6)
+}
 
 /// `POSDESK_BENCH_STORE` (an existing store), else the store of
 /// `POSDESK_BENCH_MERCHANTS` (default 1,000,000) that scripts/bench.sh uses,
