@@ -62,7 +62,7 @@ impl<'c> Many<'c> {
     }
 
     /// Keep a row; write all waiting when there are `MANY`.
-    fn push(&mut self, row: Row, hashed: bool) -> Result<()> {
+    fn push(&mut self, row: Row) -> Result<()> {
         self.waiting.push(row);
         if self.waiting.len() < MANY {
             return Ok(());
@@ -70,7 +70,8 @@ impl<'c> Many<'c> {
         for (i, row) in self.waiting.iter().enumerate() {
             let base = i * self.per_row;
             match row {
-                Row::Audit(a) => bind_audit(&mut self.stmt, a, hashed, base)?,
+                // Ten parameters a row when the audit log has its hash column.
+                Row::Audit(a) => bind_audit(&mut self.stmt, a, self.per_row == 10, base)?,
                 Row::Checklist {
                     application_id,
                     item,
@@ -228,8 +229,8 @@ impl<'c> Writer<'c> {
     /// Write a row; audit entries and checklist items wait to go `MANY` at a time.
     pub fn write(&mut self, row: Row) -> Result<()> {
         match row {
-            Row::Audit(_) => self.audit_many.push(row, self.audit_hashed),
-            Row::Checklist { .. } => self.checklist_many.push(row, false),
+            Row::Audit(_) => self.audit_many.push(row),
+            Row::Checklist { .. } => self.checklist_many.push(row),
             row => self.write_one(&row),
         }
     }
