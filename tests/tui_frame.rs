@@ -273,3 +273,20 @@ fn a_supervisor_without_a_point_works_at_the_configured_one() {
     assert!(rig.app.actor.as_ref().unwrap().point_id.is_some());
     assert!(rig.screen(80, 24).contains("BJ01"));
 }
+
+/// A screen that binds Esc itself (the dashboard: back) shows it once in the
+/// help, not again among the keys that work everywhere.
+#[test]
+fn help_lists_each_key_once() {
+    let mut rig = Rig::new(Lang::En, false);
+    rig.login(CLERK);
+    rig.type_text("d");
+    assert_eq!(rig.top(), "dashboard.title");
+    rig.type_text("?");
+    let screen = rig.screen(120, 40);
+    let backs = screen
+        .lines()
+        .filter(|l| l.contains(" Esc ") && l.contains("Back"))
+        .count();
+    assert_eq!(backs, 1, "{screen}");
+}

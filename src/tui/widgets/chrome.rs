@@ -84,15 +84,17 @@ impl Chrome<'_> {
             ("Esc".into(), "key.back"),
             ("Ctrl-C".into(), "key.quit"),
         ];
-        let entries: Vec<(String, String)> = bindings
+        let mut entries: Vec<(String, String)> = bindings
             .iter()
             .map(|b| (b.key.to_string(), self.t.t(b.help).to_string()))
-            .chain(
-                globals
-                    .iter()
-                    .map(|(k, d)| (k.clone(), self.t.t(d).to_string())),
-            )
             .collect();
+        // A global key the screen already lists (its own Esc → back) once only.
+        for (k, d) in &globals {
+            let entry = (k.clone(), self.t.t(d).to_string());
+            if !entries.contains(&entry) {
+                entries.push(entry);
+            }
+        }
         let room = usize::from(area.height.saturating_sub(6)).max(1);
         let columns = if entries.len() > room { 2 } else { 1 };
         let rows = entries.len().div_ceil(columns);
