@@ -2,13 +2,17 @@
 # Fuzz posdesk's validators, parsers and file readers (fuzz/, cargo fuzz +
 # libFuzzer), one target after another, and summarise each run.
 #
-#   scripts/fuzz.sh                      every target until nothing new for 600 s
-#   scripts/fuzz.sh --quiet 300          … until nothing new for 300 s
+#   scripts/fuzz.sh                      every target until nothing new for 600 s (CPU)
+#   scripts/fuzz.sh --quiet 300          … until nothing new for 300 s (CPU)
 #   scripts/fuzz.sh --for 90 money phone these targets for 90 s each
 #   scripts/fuzz.sh --max 3600           never longer than this per target (default 7200)
 #
-# "Nothing new" means libFuzzer reported no new coverage (a NEW line) for that
-# long. Corpora grow in fuzz/corpus/<target>/ (seeded from fuzz/seeds/<target>/);
+# "Nothing new" means libFuzzer reported no new coverage (a NEW line: a new
+# edge or a new feature) while the target ran that many seconds of CPU time:
+# CPU, not wall-clock, time, so a run sharing the machine with other work is
+# not cut short. The summary gives both clocks, and when the last new feature
+# (`last new`) and the last new edge (`last edge`) came, in CPU seconds.
+# Corpora grow in fuzz/corpus/<target>/ (seeded from fuzz/seeds/<target>/);
 # a crash is copied to fuzz/regressions/<target>/, where `cargo test`
 # (tests/fuzz_properties.rs) replays it until it is fixed.
 #
@@ -17,6 +21,7 @@
 # SANITIZER=address turns AddressSanitizer on (default none: the code under test
 # is safe Rust, and without it a target runs several times faster).
 set -euo pipefail
+self="$(cd "$(dirname "$0")" && pwd)/$(basename "$0")"
 cd "$(dirname "$0")/../fuzz"
 
 mode=quiet
@@ -28,7 +33,7 @@ while [ $# -gt 0 ]; do
         --quiet) mode=quiet; limit="$2"; shift 2 ;;
         --for) mode=for; limit="$2"; shift 2 ;;
         --max) max="$2"; shift 2 ;;
-        -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,22p' "$self"; exit 0 ;;
         *) targets+=("$1"); shift ;;
     esac
 done
@@ -44,8 +49,14 @@ bin_dir="target/$triple/release"
 stamp="$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p artifacts
 summary="artifacts/summary-$stamp.txt"
-printf '%-15s %7s %11s %9s %7s %7s %9s  %s\n' \
-    target seconds execs exec/s cov ft "last new" findings | tee "$summary"
+printf '%-15s %7s %7s %11s %9s %7s %7s %9s %9s  %s\n' \
+    target seconds "cpu s" execs exec/s cov ft "last new" "last edge" findings | tee "$summary"
+
+# CPU seconds the process has run (user + system).
+tck="$(getconf CLK_TCK)"
+cpu_of() {
+    awk -v t="$tck" '{ printf "%d", ($14 + $15) / t }' "/proc/$1/stat" 2>/dev/null || true
+}
 
 for t in "${targets[@]}"; do
     mkdir -p "corpus/$t" "artifacts/$t" "regressions/$t"
@@ -57,16 +68,26 @@ for t in "${targets[@]}"; do
         -print_final_stats=1 -artifact_prefix="artifacts/$t/" >"$log" 2>&1 &
     pid=$!
     start=$SECONDS
+    cpu=0
     last_new=0
+    last_edge=0
     news=0
+    edges=0
     while kill -0 "$pid" 2>/dev/null; do
         sleep 2
+        now_cpu="$(cpu_of "$pid")"
+        cpu="${now_cpu:-$cpu}"
         now_news="$(grep -cE '^#[0-9]+[[:space:]]+NEW ' "$log" || true)"
         if [ "$now_news" != "$news" ]; then
             news="$now_news"
-            last_new=$((SECONDS - start))
+            last_new="$cpu"
+            now_edges="$(grep -E '^#[0-9]+[[:space:]]+NEW ' "$log" | tail -1 | grep -oE 'cov: [0-9]+' | cut -d' ' -f2)"
+            if [ "${now_edges:-0}" -gt "$edges" ]; then
+                edges="$now_edges"
+                last_edge="$cpu"
+            fi
         fi
-        if [ "$mode" = quiet ] && [ $((SECONDS - start - last_new)) -ge "$limit" ]; then
+        if [ "$mode" = quiet ] && [ $((cpu - last_new)) -ge "$limit" ]; then
             kill -INT "$pid" 2>/dev/null || true
         fi
     done
@@ -88,8 +109,8 @@ for t in "${targets[@]}"; do
     else
         found="none"
     fi
-    printf '%-15s %7s %11s %9s %7s %7s %8ss  %s\n' \
-        "$t" "$seconds" "${execs:-?}" "${rate:-?}" "${cov:-?}" "${ft:-?}" "$last_new" "$found" \
-        | tee -a "$summary"
+    printf '%-15s %7s %7s %11s %9s %7s %7s %8ss %8ss  %s\n' \
+        "$t" "$seconds" "$cpu" "${execs:-?}" "${rate:-?}" "${cov:-?}" "${ft:-?}" "$last_new" \
+        "$last_edge" "$found" | tee -a "$summary"
 done
 echo "summary: fuzz/$summary; logs: fuzz/artifacts/<target>/run-$stamp.log" >&2
