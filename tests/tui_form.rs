@@ -289,7 +289,7 @@ fn a_refusal_at_submit_shows_inline_and_changes_nothing() {
     assert_eq!(rig.top(), "appform.title");
     let screen = rig.screen(120, 40);
     assert!(
-        screen.contains("此身份证号名下的机具数已达到每人上限"),
+        screen.contains("此身份证号名下已有 0 台机具、另有 3 份办理中的申请，每人上限为 3 台"),
         "{screen}"
     );
     assert_eq!(state(&rig, id), "draft");

@@ -22,10 +22,12 @@ pub struct Saved {
 pub(crate) fn load(tx: &Connection, id: i64) -> DeskResult<ApplicationRow> {
     match store::application::get(tx, id)? {
         Some(a) => Ok(a),
-        None => refuse(
+        None => Err(Problem::new(
             "application.unknown",
             format!("There is no application {}.", reference(id)),
-        ),
+        )
+        .with("reference", reference(id))
+        .into()),
     }
 }
 
@@ -116,14 +118,22 @@ pub(crate) fn submit(
     application_next(app.state, ApplicationEvent::Submit)?;
     let (form, check) = app.form.check_complete(&rules(ctx));
     if !check.is_ok() {
-        return refuse(
+        let fields = check
+            .errors
+            .iter()
+            .map(|e| format!("field.{}", e.field))
+            .collect();
+        return Err(Problem::new(
             "application.incomplete",
             format!(
                 "{} cannot be submitted yet. {}",
                 reference(id),
                 check.summary()
             ),
-        );
+        )
+        .with("reference", reference(id))
+        .with_keys("fields", fields)
+        .into());
     }
     let rid = ResidentId::parse(&form.id_number, ctx.today())?;
     let merchant_id = match store::merchant::by_id_number(tx, rid.as_str())? {
@@ -193,12 +203,16 @@ pub(crate) fn check_terminal_limit(
         store::merchant::open_applications(tx, merchant_id, application_id)?
     };
     if held + pending + 1 > max {
-        return refuse(
+        return Err(Problem::new(
             "policy.terminal_limit",
             format!(
                 "This ID number already has {held} terminal(s) and {pending} other open application(s); the limit is {max} per person."
             ),
-        );
+        )
+        .with("held", held)
+        .with("pending", pending)
+        .with("max", max)
+        .into());
     }
     Ok(())
 }
@@ -297,14 +311,17 @@ impl Desk {
         self.run(|tx, ctx| {
             let app = load(tx, id)?;
             if app.state != ApplicationState::Draft {
-                return refuse(
+                return Err(Problem::new(
                     "application.not_draft",
                     format!(
                         "{} is {} and can no longer be edited.",
                         reference(id),
                         app.state
                     ),
-                );
+                )
+                .with("reference", reference(id))
+                .with_key("state", format!("state.{}", app.state.as_str()))
+                .into());
             }
             let (form, check) = form.normalize(&rules(ctx));
             let terms = form

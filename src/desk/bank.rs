@@ -55,14 +55,19 @@ fn bad_lines(what: &str, errors: &mut [LineError]) -> DeskError {
         .iter()
         .map(|e| format!("line {}: {}", e.line, e.message))
         .collect();
-    DeskError::Refused(Problem::new(
-        "import.bad_lines",
-        format!(
-            "Nothing was imported: the {what} file has {} bad line(s). {}",
-            errors.len(),
-            list.join("; ")
-        ),
-    ))
+    let lines: Vec<String> = errors.iter().map(|e| e.line.to_string()).collect();
+    DeskError::Refused(
+        Problem::new(
+            "import.bad_lines",
+            format!(
+                "Nothing was imported: the {what} file has {} bad line(s). {}",
+                errors.len(),
+                list.join("; ")
+            ),
+        )
+        .with("count", errors.len())
+        .with("lines", lines.join(", ")),
+    )
 }
 
 fn write_owner_only(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
@@ -96,10 +101,12 @@ impl Desk {
     pub fn export_batch(&mut self, actor: &Actor, out: &Path) -> DeskResult<BatchReport> {
         actor.require(crate::domain::permission::UseCase::ExportBatch)?;
         if out.exists() {
-            return refuse(
+            return Err(Problem::new(
                 "batch.exists",
                 format!("{} exists already; choose a new file name.", out.display()),
-            );
+            )
+            .with("file", out.display())
+            .into());
         }
         let partial = out.with_extension("partial");
         if partial.exists() {
@@ -258,7 +265,7 @@ impl Desk {
                 std::fs::rename(partial, out)
                     .map_err(|e| anyhow::anyhow!("cannot rename {}: {e}", partial.display()))?;
                 tracing::info!(batch = %batch, "interrupted export put in place");
-                return refuse(
+                return Err(Problem::new(
                     "export.recovered",
                     format!(
                         "Batch {batch} ({} refunds) was recorded by an export that stopped before \
@@ -267,7 +274,11 @@ impl Desk {
                         refs.len(),
                         out.display()
                     ),
-                );
+                )
+                .with("batch", &batch)
+                .with("count", refs.len())
+                .with("file", out.display())
+                .into());
             }
         }
         std::fs::remove_file(partial)

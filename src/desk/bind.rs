@@ -37,26 +37,34 @@ fn device_for(
     let Some(device) = store::device::by_serial(tx, &serial)? else {
         // Say why: a wrong model's serial reads differently from an unknown one.
         model.check_serial(&serial)?;
-        return refuse(
+        return Err(Problem::new(
             "device.unknown",
             format!("Serial {serial} is not in stock anywhere; check the label."),
-        );
+        )
+        .with("serial", &serial)
+        .into());
     };
     if device.model_code != model.code {
-        return refuse(
+        return Err(Problem::new(
             "device.wrong_model",
             format!(
                 "{serial} is a {}, but this application is for a {}.",
                 device.model_code, model.code
             ),
-        );
+        )
+        .with("serial", &serial)
+        .with("model", &device.model_code)
+        .with("wanted", &model.code)
+        .into());
     }
     model.check_serial(&serial)?;
     if device.pickup_point_id != app.pickup_point_id {
-        return refuse(
+        return Err(Problem::new(
             "device.other_point",
             format!("{serial} belongs to another pickup point's stock, not this one's."),
-        );
+        )
+        .with("serial", &serial)
+        .into());
     }
     Ok(device)
 }
@@ -84,23 +92,27 @@ pub(crate) fn reserve(
         app.state,
         ApplicationState::Approved | ApplicationState::Verified | ApplicationState::Contracted
     ) {
-        return refuse(
+        return Err(Problem::new(
             "device.reserve_state",
             format!(
                 "A device is reserved for an approved application; this one is {}.",
                 app.state
             ),
-        );
+        )
+        .with_key("state", format!("state.{}", app.state.as_str()))
+        .into());
     }
     let device = device_for(tx, ctx, &app, serial)?;
     if device.reserved_for == Some(id) {
         return Ok(device);
     }
     if device.state != DeviceState::InStock {
-        return refuse(
+        return Err(Problem::new(
             "device.not_in_stock",
             format!("{} is {}, not in stock.", device.serial, device.state),
-        );
+        )
+        .with("serial", &device.serial)
+        .into());
     }
     check_terminal_limit(tx, ctx, merchant_of(&app)?, id, true)?;
     if let Some(other) = store::device::reserved_for(tx, id)? {

@@ -22,10 +22,12 @@ pub const CODE_ATTEMPTS: i64 = 5;
 fn open_for_checks(state: ApplicationState) -> DeskResult<()> {
     match state {
         ApplicationState::Submitted | ApplicationState::Approved => Ok(()),
-        s => refuse(
+        s => Err(Problem::new(
             "checklist.state",
             format!("The checklist is done while an application is submitted or approved; this one is {s}."),
-        ),
+        )
+        .with_key("state", format!("state.{}", s.as_str()))
+        .into()),
     }
 }
 
@@ -87,10 +89,12 @@ fn check_pass(
             match parse_validity(&f.id_valid_until)? {
                 IdValidity::LongTerm => Ok(()),
                 IdValidity::Until(d) if d >= ctx.today() => Ok(()),
-                IdValidity::Until(d) => refuse(
+                IdValidity::Until(d) => Err(Problem::new(
                     "id_validity.expired",
                     format!("The ID card expired on {d}."),
-                ),
+                )
+                .with("date", d)
+                .into()),
             }
         }
         ChecklistItem::IdPhotos => match note {
@@ -115,13 +119,15 @@ fn check_pass(
                         ),
                     }
                 }
-                Capacity::Minor => refuse(
+                Capacity::Minor => Err(Problem::new(
                     "checklist.minor",
                     format!(
                         "The applicant is {}: under 16 cannot hold a terminal.",
                         rid.age_on(ctx.today())
                     ),
-                ),
+                )
+                .with("age", rid.age_on(ctx.today()))
+                .into()),
             }
         }
         ChecklistItem::PhoneCode => refuse(
@@ -217,7 +223,8 @@ pub(crate) fn confirm_phone_code(
         return Ok(Err(Problem::new(
             "phone_code.wrong",
             format!("That is not the code that was sent; {left} tries left."),
-        )));
+        )
+        .with("left", left)));
     }
     store::checklist::code_attempt(tx, code.id, Some(&ctx.stamp()))?;
     let before = store::checklist::record(
@@ -253,20 +260,26 @@ pub(crate) fn verify(
     let app = load(tx, id)?;
     crate::domain::lifecycle::application_next(app.state, ApplicationEvent::Verify)?;
     let done = store::checklist::list(tx, id)?;
-    let missing: Vec<&str> = ChecklistItem::ALL
+    let missing: Vec<&ChecklistItem> = ChecklistItem::ALL
         .iter()
         .filter(|item| {
             !done
                 .iter()
                 .any(|r| r.item == item.as_str() && r.outcome == "passed")
         })
-        .map(|item| item.label())
         .collect();
     if !missing.is_empty() {
-        return refuse(
+        let labels: Vec<&str> = missing.iter().map(|item| item.label()).collect();
+        let keys = missing
+            .iter()
+            .map(|item| format!("verify.item.{}", item.as_str()))
+            .collect();
+        return Err(Problem::new(
             "checklist.incomplete",
-            format!("Not verified yet; still to do: {}.", missing.join("; ")),
-        );
+            format!("Not verified yet; still to do: {}.", labels.join("; ")),
+        )
+        .with_keys("items", keys)
+        .into());
     }
     transition(tx, ctx, actor, &app, ApplicationEvent::Verify, None)
 }

@@ -131,6 +131,8 @@ impl Desk {
                     "payment.overpay",
                     format!("{amount} is more than the {owed} owed; take at most {owed}."),
                 )
+                .with("amount", amount)
+                .with("owed", owed)
             })?;
             for (i, part) in parts {
                 store::money::insert_payment(

@@ -169,14 +169,17 @@ impl Desk {
     pub fn draft_form(&self, id: i64) -> DeskResult<ApplicationForm> {
         let app = load(&self.conn, id)?;
         if app.state != crate::domain::lifecycle::ApplicationState::Draft {
-            return super::error::refuse(
+            return Err(crate::domain::problem::Problem::new(
                 "application.not_draft",
                 format!(
                     "{} is {} and can no longer be edited.",
                     app.reference(),
                     app.state
                 ),
-            );
+            )
+            .with("reference", app.reference())
+            .with_key("state", format!("state.{}", app.state.as_str()))
+            .into());
         }
         Ok(app.form)
     }

@@ -48,7 +48,13 @@ impl Desk {
             let from = DepositState::parse(&d.state).ok_or_else(|| anyhow::anyhow!("unknown deposit state"))?;
             if from == DepositState::Held {
                 let why: Vec<String> = e.unmet.iter().map(|u| u.message.clone()).collect();
-                return refuse("refund.not_eligible", format!("The deposit cannot be refunded yet: {}", why.join(" ")));
+                let keys = e.unmet.iter().map(|u| format!("unmet.{}", u.code)).collect();
+                return Err(Problem::new(
+                    "refund.not_eligible",
+                    format!("The deposit cannot be refunded yet: {}", why.join(" ")),
+                )
+                .with_keys("unmet", keys)
+                .into());
             }
             deposit_can_move(from, DepositState::RefundRequested)?;
             if d.amount.is_zero() {
@@ -89,22 +95,25 @@ impl Desk {
         );
         self.run(|tx, ctx| {
             let Some(r) = store::refund::refund(tx, refund_id)? else {
-                return refuse(
+                let reference = store::refund::refund_reference(refund_id);
+                return Err(Problem::new(
                     "refund.unknown",
-                    format!(
-                        "There is no refund {}.",
-                        store::refund::refund_reference(refund_id)
-                    ),
-                );
+                    format!("There is no refund {reference}."),
+                )
+                .with("reference", reference)
+                .into());
             };
             if r.state != "requested" {
-                return refuse(
+                return Err(Problem::new(
                     "refund.state",
                     format!(
                         "Refund {} is {}, not waiting for confirmation.",
                         r.reference, r.state
                     ),
-                );
+                )
+                .with("reference", &r.reference)
+                .with_key("state", format!("refund_state.{}", r.state))
+                .into());
             }
             let d = store::refund::deposit(tx, r.deposit_id)?
                 .ok_or_else(|| anyhow::anyhow!("deposit vanished"))?;
@@ -161,7 +170,9 @@ impl Desk {
     pub fn refund_by_reference(&self, reference: &str) -> DeskResult<RefundRow> {
         let r = reference.trim().to_ascii_uppercase();
         store::refund::refund_by_ref(&self.conn, &r)?.ok_or_else(|| {
-            Problem::new("refund.unknown", format!("There is no refund {r}.")).into()
+            Problem::new("refund.unknown", format!("There is no refund {r}."))
+                .with("reference", &r)
+                .into()
         })
     }
 }

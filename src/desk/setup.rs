@@ -124,10 +124,12 @@ impl Desk {
         let address = check_text(point.address, "address")?;
         self.run(|tx, ctx| {
             if store::point::by_code(tx, &code)?.is_some() {
-                return refuse(
+                return Err(Problem::new(
                     "setup.duplicate_point",
                     format!("Pickup point {code} exists already."),
-                );
+                )
+                .with("code", &code)
+                .into());
             }
             let id = store::point::insert(tx, &code, &name, &address, &ctx.stamp())?;
             audit(
@@ -152,10 +154,12 @@ impl Desk {
         let role = staff.role;
         self.run(|tx, ctx| {
             if store::staff::by_no(tx, &staff_no)?.is_some() {
-                return refuse(
+                return Err(Problem::new(
                     "setup.duplicate_staff",
                     format!("Staff number {staff_no} is taken."),
-                );
+                )
+                .with("staff_no", &staff_no)
+                .into());
             }
             let point_id = match &point_code {
                 Some(code) => Some(point_id(tx, code)?),
@@ -198,10 +202,12 @@ impl Desk {
         let staff_no = staff_no.trim().to_ascii_uppercase();
         self.run(|tx, ctx| {
             let Some(s) = store::staff::by_no(tx, &staff_no)? else {
-                return refuse(
+                return Err(Problem::new(
                     "setup.unknown_staff",
                     format!("There is no staff number {staff_no}."),
-                );
+                )
+                .with("staff_no", &staff_no)
+                .into());
             };
             store::staff::set_pin_failures(tx, s.id, 0, false)?;
             audit(
@@ -242,10 +248,12 @@ impl Desk {
                 })?,
             };
             if let Some(d) = store::device::by_serial(tx, &serial)? {
-                return refuse(
+                return Err(Problem::new(
                     "device.duplicate",
                     format!("Serial {} is already registered ({}).", d.serial, d.state),
-                );
+                )
+                .with("serial", &d.serial)
+                .into());
             }
             let id = store::device::insert(tx, &serial, &model.code, point_id, &ctx.stamp())?;
             audit(
@@ -283,9 +291,11 @@ fn staff_fields(staff: &NewStaffMember) -> DeskResult<(String, String, String)> 
 pub(crate) fn point_id(tx: &rusqlite::Connection, code: &str) -> DeskResult<i64> {
     match store::point::by_code(tx, code)? {
         Some(p) => Ok(p.id),
-        None => refuse(
+        None => Err(Problem::new(
             "setup.unknown_point",
             format!("There is no pickup point {code}."),
-        ),
+        )
+        .with("code", code)
+        .into()),
     }
 }

@@ -67,6 +67,23 @@ impl FormCheck {
     }
 }
 
+/// Every field of the form, by the name a problem gives it.
+pub const FIELDS: &[&str] = &[
+    "full_name",
+    "id_number",
+    "id_valid_until",
+    "phone",
+    "business_name",
+    "business_address",
+    "card_number",
+    "card_bank",
+    "card_branch",
+    "card_holder",
+    "card_kind",
+    "model_code",
+    "terms_agreed",
+];
+
 pub fn field_label(field: &str) -> &'static str {
     match field {
         "full_name" => "Full name",
@@ -147,7 +164,8 @@ impl ApplicationForm {
                                     "The applicant is {}: a supervisor must decide, with a reason, before verification.",
                                     id.age_on(rules.today)
                                 ),
-                            ),
+                            )
+                            .with("age", id.age_on(rules.today)),
                         ),
                         Capacity::Minor => check.error(
                             "id_number",
@@ -158,7 +176,9 @@ impl ApplicationForm {
                                     id.age_on(rules.today),
                                     rules.policy.rules.supervised_min_age
                                 ),
-                            ),
+                            )
+                            .with("age", id.age_on(rules.today))
+                            .with("min", rules.policy.rules.supervised_min_age),
                         ),
                     }
                 }
@@ -176,7 +196,8 @@ impl ApplicationForm {
                             Problem::new(
                                 "id_validity.expired",
                                 format!("The ID card expired on {d}; ask for a valid card."),
-                            ),
+                            )
+                            .with("date", d),
                         );
                     }
                 }

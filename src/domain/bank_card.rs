@@ -186,7 +186,7 @@ impl BankCard {
             .map(fold_full_width)
             .collect();
         if digits.is_empty() {
-            return Err(Problem::new("card.length", "Enter the bank card number."));
+            return Err(Problem::new("card.length", "Enter the bank card number.").with("count", 0));
         }
         if !digits.bytes().all(|b| b.is_ascii_digit()) {
             return Err(Problem::new(
@@ -201,7 +201,8 @@ impl BankCard {
                     "A bank card number has 15 to 19 digits, but {} were entered.",
                     digits.len()
                 ),
-            ));
+            )
+            .with("count", digits.len()));
         }
         let luhn_ok = luhn_valid(&digits);
         let bank = bins.lookup(&digits).cloned();

@@ -112,7 +112,8 @@ pub fn application_next(
                     from,
                     intended(event)
                 ),
-            ))
+            )
+            .with_key("state", format!("state.{}", from.as_str())))
         }
     };
     Ok(to)
@@ -163,7 +164,9 @@ pub fn device_can_move(from: DeviceState, to: DeviceState) -> Result<(), Problem
                 from,
                 to
             ),
-        ))
+        )
+        .with_key("from", format!("device_state.{}", from.as_str()))
+        .with_key("to", format!("device_state.{}", to.as_str())))
     }
 }
 

@@ -177,6 +177,8 @@ impl Policy {
                     known.join(", ")
                 ),
             )
+            .with("code", code)
+            .with("models", known.join(", "))
         })
     }
 }
@@ -198,7 +200,9 @@ impl DeviceModel {
                     "{serial} is not a serial number of a {} ({}).",
                     self.name, self.code
                 ),
-            ))
+            )
+            .with("serial", &serial)
+            .with("model", &self.code))
         }
     }
 }

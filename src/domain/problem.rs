@@ -10,6 +10,23 @@ pub struct Problem {
     pub code: &'static str,
     /// One sentence for the person at the counter.
     pub message: String,
+    /// The values `message` quotes, by name, for a translation to quote too
+    /// (`{name}` in its text): a Chinese refusal says which serial, how much
+    /// and how many tries are left, as the English one does.
+    #[serde(skip)]
+    pub args: Vec<(&'static str, Arg)>,
+}
+
+/// A value a refusal quotes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Arg {
+    /// Shown as it is: a serial, an amount, a date, a count.
+    Text(String),
+    /// A word the screen says in its language: the key of its translation
+    /// (`state.submitted`, `verify.item.phone_code`).
+    Key(String),
+    /// Several such words, in order.
+    Keys(Vec<String>),
 }
 
 impl Problem {
@@ -17,7 +34,26 @@ impl Problem {
         Problem {
             code,
             message: message.into(),
+            args: Vec::new(),
         }
+    }
+
+    /// Quote `value` as `{name}` in a translation.
+    pub fn with(mut self, name: &'static str, value: impl fmt::Display) -> Self {
+        self.args.push((name, Arg::Text(value.to_string())));
+        self
+    }
+
+    /// Quote the word whose translation is at `key` as `{name}`.
+    pub fn with_key(mut self, name: &'static str, key: impl Into<String>) -> Self {
+        self.args.push((name, Arg::Key(key.into())));
+        self
+    }
+
+    /// Quote the words at `keys` as `{name}`.
+    pub fn with_keys(mut self, name: &'static str, keys: Vec<String>) -> Self {
+        self.args.push((name, Arg::Keys(keys)));
+        self
     }
 }
 

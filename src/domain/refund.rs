@@ -72,7 +72,9 @@ pub fn deposit_can_move(from: DepositState, to: DepositState) -> Result<(), Prob
                 from.as_str().replace('_', " "),
                 to.as_str().replace('_', " ")
             ),
-        ))
+        )
+        .with_key("from", format!("deposit.{}", from.as_str()))
+        .with_key("to", format!("deposit.{}", to.as_str())))
     }
 }
 

@@ -52,10 +52,9 @@ impl ResidentId {
     pub fn parse(input: &str, today: NaiveDate) -> Result<ResidentId, Problem> {
         let s = normalize(input);
         if s.is_empty() {
-            return Err(Problem::new(
-                "id.length",
-                "Enter the 18-character ID number.",
-            ));
+            return Err(
+                Problem::new("id.length", "Enter the 18-character ID number.").with("count", 0),
+            );
         }
         if !s.chars().all(|c| c.is_ascii_digit() || c == 'X') {
             return Err(characters_problem());
@@ -75,7 +74,8 @@ impl ResidentId {
                     "The ID number must have 18 characters, but {} were entered.",
                     s.len()
                 ),
-            ));
+            )
+            .with("count", s.len()));
         }
         if s[..17].contains('X') {
             return Err(characters_problem());

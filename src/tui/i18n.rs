@@ -99,13 +99,28 @@ impl I18n {
         s
     }
 
-    /// A refusal in this language: by its code where translated, else as the desk said it.
+    /// A refusal in this language: by its code where translated, with the
+    /// values the desk quoted filled in; else as the desk said it.
     pub fn problem(&self, p: &crate::domain::problem::Problem) -> String {
+        use crate::domain::problem::Arg;
         let key = format!("problem.{}", p.code);
-        match self.map.get(&key) {
-            Some(s) if self.lang == Lang::ZhCn => s.clone(),
-            _ => p.message.clone(),
+        let Some(text) = self.map.get(&key).filter(|_| self.lang == Lang::ZhCn) else {
+            return p.message.clone();
+        };
+        let mut s = text.clone();
+        for (name, arg) in &p.args {
+            let value = match arg {
+                Arg::Text(t) => t.clone(),
+                Arg::Key(k) => self.t(k).to_string(),
+                Arg::Keys(ks) => ks
+                    .iter()
+                    .map(|k| self.t(k).trim_end_matches('。'))
+                    .collect::<Vec<_>>()
+                    .join(self.t("app.list_separator")),
+            };
+            s = s.replace(&format!("{{{name}}}"), &value);
         }
+        s
     }
 }
 
@@ -113,6 +128,74 @@ impl I18n {
 mod tests {
     use super::*;
     use std::collections::BTreeSet;
+
+    #[test]
+    fn a_chinese_refusal_quotes_the_values_the_desk_handed_on() {
+        use crate::domain::problem::Problem;
+        let zh = I18n::new(Lang::ZhCn);
+        let overpay = Problem::new("payment.overpay", "¥300.00 is more than the ¥200.00 owed")
+            .with("amount", "¥300.00")
+            .with("owed", "¥200.00");
+        assert_eq!(
+            zh.problem(&overpay),
+            "收款 ¥300.00 超过应收的 ¥200.00，最多收 ¥200.00。"
+        );
+        let incomplete = Problem::new("checklist.incomplete", "still to do: …").with_keys(
+            "items",
+            vec!["verify.item.face_check".into(), "verify.item.terms".into()],
+        );
+        assert_eq!(
+            zh.problem(&incomplete),
+            "尚未核验完成，还需办理：人脸比对、同意服务条款。"
+        );
+        let state = Problem::new("application.transition", "…").with_key("state", "state.draft");
+        assert_eq!(zh.problem(&state), "申请当前为「草稿」，不能办理此操作。");
+        // English is the desk's own sentence.
+        assert_eq!(I18n::new(Lang::En).problem(&overpay), overpay.message);
+    }
+
+    /// The words a refusal may hand on by key (`Problem::with_key`) are there,
+    /// in both languages, for every value they can take.
+    #[test]
+    fn every_word_a_refusal_names_is_translated() {
+        use crate::domain::checklist::ChecklistItem;
+        use crate::domain::lifecycle::{ApplicationState, DepositState, DeviceState};
+        let mut keys: Vec<String> = Vec::new();
+        keys.extend(
+            ApplicationState::ALL
+                .iter()
+                .map(|s| format!("state.{}", s.as_str())),
+        );
+        keys.extend(
+            DepositState::ALL
+                .iter()
+                .map(|s| format!("deposit.{}", s.as_str())),
+        );
+        keys.extend(
+            DeviceState::ALL
+                .iter()
+                .map(|s| format!("device_state.{}", s.as_str())),
+        );
+        keys.extend(
+            ChecklistItem::ALL
+                .iter()
+                .map(|i| format!("verify.item.{}", i.as_str())),
+        );
+        for state in ["requested", "confirmed", "sent", "refunded", "failed"] {
+            keys.push(format!("refund_state.{state}"));
+        }
+        for code in ["not_activated", "volume", "volume_missed", "fees", "breach"] {
+            keys.push(format!("unmet.eligibility.{code}"));
+        }
+        for field in crate::domain::application_form::FIELDS {
+            keys.push(format!("field.{field}"));
+        }
+        for lang in [Lang::ZhCn, Lang::En] {
+            let t = I18n::new(lang);
+            let missing: Vec<&String> = keys.iter().filter(|k| !t.has(k)).collect();
+            assert!(missing.is_empty(), "{lang:?} lacks {missing:?}");
+        }
+    }
 
     #[test]
     fn both_languages_have_the_same_keys() {

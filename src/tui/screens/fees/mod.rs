@@ -60,18 +60,6 @@ const KEYS: &[Binding] = &[
 const PAY: &str = "fees.pay";
 const LEAVE: &str = "fees.leave";
 
-/// A refusal of a money step in this language: the few codes this side of the
-/// desk adds are translated here (`[money_refused]`), the rest as usual.
-pub(super) fn refusal(e: &DeskError, cx: &Cx) -> String {
-    if let DeskError::Refused(p) = e {
-        let key = format!("money_refused.{}", p.code);
-        if cx.t.lang == Lang::ZhCn && cx.t.has(&key) {
-            return cx.tr(&key).to_string();
-        }
-    }
-    desk_error(e, cx)
-}
-
 impl Fees {
     pub fn new(id: i64, cx: &mut Cx) -> Result<Fees, String> {
         let view = cx.desk.application(id).map_err(|e| e.to_string())?;
@@ -187,7 +175,7 @@ impl Fees {
                 Action::None
             }
             Err(e) => {
-                self.error = Some(refusal(&e, cx));
+                self.error = Some(desk_error(&e, cx));
                 Action::None
             }
         }

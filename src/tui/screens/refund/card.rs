@@ -4,7 +4,7 @@
 use super::{Mode, Refund, LUHN};
 use crate::desk::{DeskError, NewCard};
 use crate::tui::screen::{Action, Cx};
-use crate::tui::screens::fees::refusal;
+use crate::tui::screens::binding::desk_error;
 use crate::tui::widgets::text_field::TextField;
 use ratatui::crossterm::event::KeyEvent;
 
@@ -58,7 +58,7 @@ impl Refund {
                 tag: LUHN,
             },
             Err(e) => {
-                self.error = Some(refusal(&e, cx));
+                self.error = Some(desk_error(&e, cx));
                 Action::None
             }
         }

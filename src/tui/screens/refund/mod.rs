@@ -6,7 +6,8 @@
 mod card;
 mod view;
 
-use super::fees::{refusal, Fees};
+use super::binding::desk_error;
+use super::fees::Fees;
 use crate::desk::ApplicationView;
 use crate::domain::bank_card::BankCard;
 use crate::domain::eligibility::Eligibility;
@@ -221,7 +222,7 @@ impl Refund {
                 )))
             }
             Err(e) => {
-                self.error = Some(refusal(&e, cx));
+                self.error = Some(desk_error(&e, cx));
                 Action::None
             }
         }
@@ -248,7 +249,7 @@ impl Refund {
                 Action::Notice(Notice::Info(cx.tr("refund_screen.recorded").to_string()))
             }
             Err(e) => {
-                self.error = Some(refusal(&e, cx));
+                self.error = Some(desk_error(&e, cx));
                 Action::None
             }
         }
