@@ -103,7 +103,17 @@ impl Pty {
         }
     }
 
+    /// As a terminal does: its screen takes the new size first, then the
+    /// program is told. (The other way round, a frame the program draws for
+    /// the new size can be read at the old one, and the screen stays garbled:
+    /// a flaky test under load.)
     pub fn resize(&mut self, cols: u16, rows: u16) {
+        self.state
+            .lock()
+            .expect("pty state")
+            .0
+            .screen_mut()
+            .set_size(rows, cols);
         self.master
             .resize(PtySize {
                 rows,
@@ -112,12 +122,6 @@ impl Pty {
                 pixel_height: 0,
             })
             .expect("resize pty");
-        self.state
-            .lock()
-            .expect("pty state")
-            .0
-            .screen_mut()
-            .set_size(rows, cols);
     }
 
     /// Wait for the program to end; its exit code.
