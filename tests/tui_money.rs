@@ -138,6 +138,33 @@ fn pay_part_of_the_fees_and_more_is_refused() {
 }
 
 #[test]
+fn a_mistyped_amount_says_what_is_wrong_in_chinese() {
+    let (mut rig, id) = fee_rig(Lang::ZhCn, false);
+    open(&mut rig, id);
+    rig.type_text("f");
+    assert_eq!(rig.top(), "fees_screen.title");
+    // Full-width digits, as a Chinese keyboard left in full-width mode types them.
+    rig.type_text("５０").press(KeyCode::Enter);
+    let screen = rig.screen(80, 24);
+    assert!(screen.contains("金额中有全角字符"), "{screen}");
+    rig.press(KeyCode::Backspace)
+        .press(KeyCode::Backspace)
+        .type_text("50.005")
+        .press(KeyCode::Enter);
+    let screen = rig.screen(80, 24);
+    assert!(screen.contains("最多两位小数"), "{screen}");
+    assert_eq!(
+        rig.top(),
+        "fees_screen.title",
+        "nothing asked, nothing taken"
+    );
+    assert_eq!(
+        rig.app.desk.fee_status(id).unwrap().outstanding,
+        Fen(19_900)
+    );
+}
+
+#[test]
 fn a_held_deposit_says_every_unmet_condition() {
     let (mut rig, id) = fee_rig(Lang::En, false);
     open(&mut rig, id);

@@ -6,7 +6,6 @@ mod view;
 use super::binding::desk_error;
 use crate::desk::{ApplicationView, DeskError, FeeStatus, PAYMENT_METHODS};
 use crate::domain::money::Fen;
-use crate::tui::i18n::Lang;
 use crate::tui::keymap::{lookup, Binding, Key};
 use crate::tui::screen::{Action, Cx, Notice, Screen};
 use crate::tui::widgets::text_field::{Grouping, TextField};
@@ -108,11 +107,8 @@ impl Fees {
             }
             Err(p) => {
                 self.focus = Focus::Amount;
-                self.error = Some(if cx.t.lang == Lang::ZhCn {
-                    cx.tr("fees_screen.amount_invalid").to_string()
-                } else {
-                    p.message
-                });
+                // Says what is wrong (full-width digits, three decimals…).
+                self.error = Some(cx.t.problem(&p));
                 return Action::None;
             }
         };
