@@ -363,11 +363,16 @@ fn change_pin_screens() {
         rig.press(KeyCode::F(9));
         rig.type_text("100001");
         insta::assert_snapshot!(format!("change_pin_80x24_{tag}"), rig.screen(80, 24));
+        insta::assert_snapshot!(format!("change_pin_120x40_{tag}"), rig.screen(120, 40));
         rig.press(KeyCode::Enter)
             .type_text("7391")
             .press(KeyCode::Enter);
         rig.type_text("7390").press(KeyCode::Enter);
         insta::assert_snapshot!(format!("change_pin_differ_80x24_{tag}"), rig.screen(80, 24));
+        insta::assert_snapshot!(
+            format!("change_pin_differ_120x40_{tag}"),
+            rig.screen(120, 40)
+        );
         rig.press(KeyCode::F(1));
         insta::assert_snapshot!(format!("change_pin_help_80x24_{tag}"), rig.screen(80, 24));
     }

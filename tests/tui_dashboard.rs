@@ -215,6 +215,19 @@ fn the_overdue_filter_shows_the_late_refunds_marked() {
     );
     assert!(screen.contains("Overdue: due by 2026-11-16"), "{screen}");
     insta::assert_snapshot!("dashboard_overdue_80x24_en", screen);
+    insta::assert_snapshot!("dashboard_overdue_120x40_en", rig.screen(120, 40));
+}
+
+#[test]
+fn the_overdue_filter_in_chinese() {
+    let mut rig = dashboard(Lang::ZhCn, false, CLERK);
+    let (n, _) = rig.app.desk.refund_totals().expect("totals").overdue;
+    assert!(n > 0, "the demo has an overdue refund");
+    rig.type_text("o");
+    let screen = rig.screen(80, 24);
+    assert!(screen.contains(&format!("▶ ✗ ")), "marked: {screen}");
+    insta::assert_snapshot!("dashboard_overdue_80x24_zh", screen);
+    insta::assert_snapshot!("dashboard_overdue_120x40_zh", rig.screen(120, 40));
 }
 
 #[test]
@@ -301,6 +314,7 @@ fn a_supervisor_exports_the_batch_after_confirming_count_and_total() {
     let waiting = format!("{}, total {}", preview.count, preview.total);
     assert!(screen.contains(&waiting), "{screen}");
     insta::assert_snapshot!("bank_export_80x24_en", screen);
+    insta::assert_snapshot!("bank_export_120x40_en", rig.screen(120, 40));
     // The field owns letters: typing the path fires nothing.
     rig.ctrl('u').type_text(&out.display().to_string());
     rig.press(KeyCode::Enter);
@@ -409,6 +423,10 @@ fn a_settlement_file_with_a_bad_line_lists_it_and_changes_nothing() {
         assert!(!screen.contains("Line 2") && !screen.contains("第 2 行"));
         let screen = screen.replace(&dir.path().display().to_string(), "<tmp>");
         insta::assert_snapshot!(format!("bank_import_bad_80x24_{tag}"), screen);
+        let wide = rig
+            .screen(120, 40)
+            .replace(&dir.path().display().to_string(), "<tmp>");
+        insta::assert_snapshot!(format!("bank_import_bad_120x40_{tag}"), wide);
 
         // The good line alone goes through; the same file again changes nothing.
         let good = text.lines().take(2).collect::<Vec<_>>().join("\n");

@@ -119,9 +119,11 @@ pub fn action_label(cx: &Cx, action: &str) -> String {
     }
 }
 
-/// A stored state in the screen's language (application states; others as stored).
+/// A stored state (of an application, deposit, refund or device) in the screen's language.
 pub fn state_label(cx: &Cx, state: &str) -> String {
-    for prefix in ["state", "deposit"] {
+    // The names do not overlap: an application's, a deposit's
+    // (`refund_requested`…), a refund's (`requested`…), a device's.
+    for prefix in ["state", "deposit", "refund_state", "device_state"] {
         let key = format!("{prefix}.{state}");
         if cx.t.has(&key) {
             return cx.tr(&key).to_string();
