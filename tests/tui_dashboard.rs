@@ -225,7 +225,7 @@ fn the_overdue_filter_in_chinese() {
     assert!(n > 0, "the demo has an overdue refund");
     rig.type_text("o");
     let screen = rig.screen(80, 24);
-    assert!(screen.contains(&format!("▶ ✗ ")), "marked: {screen}");
+    assert!(screen.contains("▶ ✗ "), "marked: {screen}");
     insta::assert_snapshot!("dashboard_overdue_80x24_zh", screen);
     insta::assert_snapshot!("dashboard_overdue_120x40_zh", rig.screen(120, 40));
 }
