@@ -53,7 +53,7 @@ fn bad_lines(what: &str, errors: &mut [LineError]) -> DeskError {
     errors.sort_by_key(|e| e.line);
     let list: Vec<String> = errors
         .iter()
-        .map(|e| format!("line {}: {}", e.line, e.message))
+        .map(|e| format!("line {}: {}", e.line, e.problem.message))
         .collect();
     let lines: Vec<String> = errors.iter().map(|e| e.line.to_string()).collect();
     DeskError::Refused(
@@ -66,7 +66,8 @@ fn bad_lines(what: &str, errors: &mut [LineError]) -> DeskError {
             ),
         )
         .with("count", errors.len())
-        .with("lines", lines.join(", ")),
+        .with("lines", lines.join(", "))
+        .with_lines(errors.to_vec()),
     )
 }
 
@@ -313,20 +314,30 @@ impl Desk {
             let mut unchanged = 0;
             for l in &lines {
                 let Some(r) = store::refund::refund_by_ref(tx, &l.refund_ref)? else {
-                    errors.push(LineError {
-                        line: l.line,
-                        message: format!("{} is not a refund posdesk knows", l.refund_ref),
-                    });
+                    errors.push(LineError::new(
+                        l.line,
+                        Problem::new(
+                            "import.unknown_refund",
+                            format!("{} is not a refund posdesk knows", l.refund_ref),
+                        )
+                        .with("reference", &l.refund_ref),
+                    ));
                     continue;
                 };
                 if r.amount != l.amount {
-                    errors.push(LineError {
-                        line: l.line,
-                        message: format!(
-                            "{}: the amount is {}, the file says {}",
-                            r.reference, r.amount, l.amount
-                        ),
-                    });
+                    errors.push(LineError::new(
+                        l.line,
+                        Problem::new(
+                            "import.amount_differs",
+                            format!(
+                                "{}: the amount is {}, the file says {}",
+                                r.reference, r.amount, l.amount
+                            ),
+                        )
+                        .with("reference", &r.reference)
+                        .with("amount", r.amount)
+                        .with("file_amount", l.amount),
+                    ));
                     continue;
                 }
                 let done = (r.state == "refunded"
@@ -336,13 +347,15 @@ impl Desk {
                 if done {
                     unchanged += 1;
                 } else if r.state != "sent" {
-                    errors.push(LineError {
-                        line: l.line,
-                        message: format!(
-                            "{} is {}, not waiting for the bank",
-                            r.reference, r.state
-                        ),
-                    });
+                    errors.push(LineError::new(
+                        l.line,
+                        Problem::new(
+                            "import.refund_state",
+                            format!("{} is {}, not waiting for the bank", r.reference, r.state),
+                        )
+                        .with("reference", &r.reference)
+                        .with_key("state", format!("refund_state.{}", r.state)),
+                    ));
                 } else {
                     todo.push((l, r));
                 }
@@ -467,10 +480,14 @@ impl Desk {
             for l in &lines {
                 match store::device::by_serial(tx, &l.serial)? {
                     Some(d) => rows.push((d.id, l)),
-                    None => errors.push(LineError {
-                        line: l.line,
-                        message: format!("{} is not a device posdesk knows", l.serial),
-                    }),
+                    None => errors.push(LineError::new(
+                        l.line,
+                        Problem::new(
+                            "import.unknown_device",
+                            format!("{} is not a device posdesk knows", l.serial),
+                        )
+                        .with("serial", &l.serial),
+                    )),
                 }
             }
             if !errors.is_empty() {

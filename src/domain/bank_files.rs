@@ -3,14 +3,10 @@
 //! with its line number.
 
 use super::money::Fen;
+pub use super::problem::LineError;
+use super::problem::Problem;
 use chrono::NaiveDate;
 use serde::Serialize;
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct LineError {
-    pub line: usize,
-    pub message: String,
-}
 
 /// A cell Excel will not run as a formula: a leading `= + - @` (or tab/CR) gets a quote.
 pub fn excel_text(cell: &str) -> String {
@@ -38,7 +34,7 @@ fn reader(bytes: &[u8]) -> csv::Reader<&[u8]> {
         .from_reader(strip_bom(bytes))
 }
 
-fn header_index(headers: &csv::StringRecord, names: &[&[&str]]) -> Result<Vec<usize>, String> {
+fn header_index(headers: &csv::StringRecord, names: &[&[&str]]) -> Result<Vec<usize>, Problem> {
     let lower: Vec<String> = headers.iter().map(|h| h.trim().to_lowercase()).collect();
     names
         .iter()
@@ -46,7 +42,13 @@ fn header_index(headers: &csv::StringRecord, names: &[&[&str]]) -> Result<Vec<us
             lower
                 .iter()
                 .position(|h| alts.contains(&h.as_str()))
-                .ok_or_else(|| format!("the header has no {} column", alts[0]))
+                .ok_or_else(|| {
+                    Problem::new(
+                        "import.column",
+                        format!("the header has no {} column", alts[0]),
+                    )
+                    .with("column", alts[0])
+                })
         })
         .collect()
 }
@@ -65,6 +67,13 @@ pub fn read_batch_refs(bytes: &[u8]) -> Option<(String, Vec<String>)> {
         refs.push(r.to_string());
     }
     Some((batch?, refs))
+}
+
+/// An amount cell that does not read, with why (in the clerk's language too).
+fn amount_problem(cell: &str, why: &Problem) -> Problem {
+    Problem::new("import.amount", format!("amount {cell:?}: {}", why.message))
+        .with("value", cell)
+        .with_key("why", format!("problem.{}", why.code))
 }
 
 // ---- settlement results from the bank ------------------------------------
@@ -99,10 +108,11 @@ pub fn scan_settlement(bytes: &[u8]) -> (Vec<SettlementLine>, Vec<LineError>) {
         Err(e) => {
             return (
                 Vec::new(),
-                vec![LineError {
-                    line: 1,
-                    message: format!("unreadable header: {e}"),
-                }],
+                vec![LineError::new(
+                    1,
+                    Problem::new("import.header", format!("unreadable header: {e}"))
+                        .with("error", &e),
+                )],
             )
         }
     };
@@ -117,15 +127,7 @@ pub fn scan_settlement(bytes: &[u8]) -> (Vec<SettlementLine>, Vec<LineError>) {
         ],
     ) {
         Ok(i) => i,
-        Err(m) => {
-            return (
-                Vec::new(),
-                vec![LineError {
-                    line: 1,
-                    message: m,
-                }],
-            )
-        }
+        Err(m) => return (Vec::new(), vec![LineError::new(1, m)]),
     };
     let mut out = Vec::new();
     let mut errors = Vec::new();
@@ -134,10 +136,10 @@ pub fn scan_settlement(bytes: &[u8]) -> (Vec<SettlementLine>, Vec<LineError>) {
         let rec = match rec {
             Ok(r) => r,
             Err(e) => {
-                errors.push(LineError {
+                errors.push(LineError::new(
                     line,
-                    message: format!("unreadable: {e}"),
-                });
+                    Problem::new("import.unreadable", format!("unreadable: {e}")).with("error", &e),
+                ));
                 continue;
             }
         };
@@ -145,35 +147,45 @@ pub fn scan_settlement(bytes: &[u8]) -> (Vec<SettlementLine>, Vec<LineError>) {
             continue;
         }
         let cell = |k: usize| rec.get(idx[k]).unwrap_or("").trim().to_string();
-        let mut bad = |m: String| errors.push(LineError { line, message: m });
+        let mut bad = |p: Problem| errors.push(LineError::new(line, p));
         let refund_ref = cell(0).to_ascii_uppercase();
         if refund_ref.is_empty() {
-            bad("no refund reference".into());
+            bad(Problem::new("import.no_refund_ref", "no refund reference"));
             continue;
         }
         let success = match cell(1).to_lowercase().as_str() {
             "success" | "ok" | "成功" => true,
             "failed" | "failure" | "fail" | "失败" => false,
             other => {
-                bad(format!("result {other:?} is neither success nor failed"));
+                bad(Problem::new(
+                    "import.result",
+                    format!("result {other:?} is neither success nor failed"),
+                )
+                .with("value", other));
                 continue;
             }
         };
         let amount = match Fen::parse(&cell(3)) {
             Ok(a) => a,
             Err(p) => {
-                bad(format!("amount {:?}: {}", cell(3), p.message));
+                bad(amount_problem(&cell(3), &p));
                 continue;
             }
         };
         let bank_ref = cell(2);
         if success && bank_ref.is_empty() {
-            bad("a successful refund needs the bank's reference".into());
+            bad(Problem::new(
+                "import.no_bank_ref",
+                "a successful refund needs the bank's reference",
+            ));
             continue;
         }
         let reason = Some(cell(4)).filter(|r| !r.is_empty());
         if !success && reason.is_none() {
-            bad("a failed refund needs the bank's reason".into());
+            bad(Problem::new(
+                "import.no_reason",
+                "a failed refund needs the bank's reason",
+            ));
             continue;
         }
         out.push(SettlementLine {
@@ -187,17 +199,22 @@ pub fn scan_settlement(bytes: &[u8]) -> (Vec<SettlementLine>, Vec<LineError>) {
     }
     for (i, a) in out.iter().enumerate() {
         if let Some(b) = out[..i].iter().find(|b| b.refund_ref == a.refund_ref) {
-            errors.push(LineError {
-                line: a.line,
-                message: format!("{} is also on line {}", a.refund_ref, b.line),
-            });
+            errors.push(LineError::new(
+                a.line,
+                Problem::new(
+                    "import.duplicate",
+                    format!("{} is also on line {}", a.refund_ref, b.line),
+                )
+                .with("reference", &a.refund_ref)
+                .with("other", b.line),
+            ));
         }
     }
     if out.is_empty() && errors.is_empty() {
-        errors.push(LineError {
-            line: 1,
-            message: "the file has no result lines".into(),
-        });
+        errors.push(LineError::new(
+            1,
+            Problem::new("import.no_lines", "the file has no result lines"),
+        ));
     }
     errors.sort_by_key(|e| e.line);
     (out, errors)
@@ -229,10 +246,11 @@ pub fn scan_volumes(bytes: &[u8]) -> (Vec<VolumeLine>, Vec<LineError>) {
         Err(e) => {
             return (
                 Vec::new(),
-                vec![LineError {
-                    line: 1,
-                    message: format!("unreadable header: {e}"),
-                }],
+                vec![LineError::new(
+                    1,
+                    Problem::new("import.header", format!("unreadable header: {e}"))
+                        .with("error", &e),
+                )],
             )
         }
     };
@@ -245,15 +263,7 @@ pub fn scan_volumes(bytes: &[u8]) -> (Vec<VolumeLine>, Vec<LineError>) {
         ],
     ) {
         Ok(i) => i,
-        Err(m) => {
-            return (
-                Vec::new(),
-                vec![LineError {
-                    line: 1,
-                    message: m,
-                }],
-            )
-        }
+        Err(m) => return (Vec::new(), vec![LineError::new(1, m)]),
     };
     let mut out = Vec::new();
     let mut errors = Vec::new();
@@ -262,10 +272,10 @@ pub fn scan_volumes(bytes: &[u8]) -> (Vec<VolumeLine>, Vec<LineError>) {
         let rec = match rec {
             Ok(r) => r,
             Err(e) => {
-                errors.push(LineError {
+                errors.push(LineError::new(
                     line,
-                    message: format!("unreadable: {e}"),
-                });
+                    Problem::new("import.unreadable", format!("unreadable: {e}")).with("error", &e),
+                ));
                 continue;
             }
         };
@@ -277,18 +287,19 @@ pub fn scan_volumes(bytes: &[u8]) -> (Vec<VolumeLine>, Vec<LineError>) {
         let day = NaiveDate::parse_from_str(&cell(1), "%Y-%m-%d");
         let amount = Fen::parse(&cell(2));
         match (serial.is_empty(), day, amount) {
-            (true, _, _) => errors.push(LineError {
+            (true, _, _) => errors.push(LineError::new(
                 line,
-                message: "no serial number".into(),
-            }),
-            (_, Err(_), _) => errors.push(LineError {
+                Problem::new("import.no_serial", "no serial number"),
+            )),
+            (_, Err(_), _) => errors.push(LineError::new(
                 line,
-                message: format!("date {:?} is not YYYY-MM-DD", cell(1)),
-            }),
-            (_, _, Err(p)) => errors.push(LineError {
-                line,
-                message: format!("amount {:?}: {}", cell(2), p.message),
-            }),
+                Problem::new(
+                    "import.date",
+                    format!("date {:?} is not YYYY-MM-DD", cell(1)),
+                )
+                .with("value", cell(1)),
+            )),
+            (_, _, Err(p)) => errors.push(LineError::new(line, amount_problem(&cell(2), &p))),
             (false, Ok(day), Ok(amount)) => out.push(VolumeLine {
                 line,
                 serial,
@@ -298,10 +309,10 @@ pub fn scan_volumes(bytes: &[u8]) -> (Vec<VolumeLine>, Vec<LineError>) {
         }
     }
     if out.is_empty() && errors.is_empty() {
-        errors.push(LineError {
-            line: 1,
-            message: "the file has no volume lines".into(),
-        });
+        errors.push(LineError::new(
+            1,
+            Problem::new("import.no_lines", "the file has no volume lines"),
+        ));
     }
     (out, errors)
 }

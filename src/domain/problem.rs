@@ -15,6 +15,23 @@ pub struct Problem {
     /// and how many tries are left, as the English one does.
     #[serde(skip)]
     pub args: Vec<(&'static str, Arg)>,
+    /// A file refused whole: what is wrong with each of its lines.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub lines: Vec<LineError>,
+}
+
+/// One line of a file, and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LineError {
+    pub line: usize,
+    #[serde(flatten)]
+    pub problem: Problem,
+}
+
+impl LineError {
+    pub fn new(line: usize, problem: Problem) -> LineError {
+        LineError { line, problem }
+    }
 }
 
 /// A value a refusal quotes.
@@ -35,6 +52,7 @@ impl Problem {
             code,
             message: message.into(),
             args: Vec::new(),
+            lines: Vec::new(),
         }
     }
 
@@ -47,6 +65,12 @@ impl Problem {
     /// Quote the word whose translation is at `key` as `{name}`.
     pub fn with_key(mut self, name: &'static str, key: impl Into<String>) -> Self {
         self.args.push((name, Arg::Key(key.into())));
+        self
+    }
+
+    /// What is wrong with each line of the file this refuses.
+    pub fn with_lines(mut self, lines: Vec<LineError>) -> Self {
+        self.lines = lines;
         self
     }
 

@@ -150,7 +150,7 @@ pub fn settlement_csv(data: &[u8]) {
         assert!(!l.refund_ref.is_empty(), "{l:?}");
     }
     for e in &errors {
-        assert!(!e.message.is_empty());
+        assert!(!e.problem.message.is_empty());
     }
 }
 

@@ -36,23 +36,6 @@ const KEYS: &[Binding] = &[
     Binding::extra(Key::plain(KeyCode::PageUp), "bank.page_up", "key.page_up"),
 ];
 
-/// The desk lists every bad line in one sentence ("… line 3: …; line 5: …");
-/// here each gets its own row, so a long list can be scrolled and counted.
-fn bad_lines(message: &str) -> Vec<(usize, String)> {
-    let Some(start) = message.find(". line ") else {
-        return Vec::new();
-    };
-    message[start + 2..]
-        .split("; line ")
-        .map(|part| {
-            let part = part.strip_prefix("line ").unwrap_or(part);
-            let (n, text) = part.split_once(": ")?;
-            Some((n.trim().parse().ok()?, text.to_string()))
-        })
-        .collect::<Option<Vec<_>>>()
-        .unwrap_or_default()
-}
-
 impl SettlementImport {
     pub fn new() -> SettlementImport {
         SettlementImport {
@@ -86,7 +69,11 @@ impl SettlementImport {
 
     fn refused(e: &DeskError, cx: &Cx) -> Vec<(Meaning, String)> {
         let lines = match e {
-            DeskError::Refused(p) if p.code == "import.bad_lines" => bad_lines(&p.message),
+            DeskError::Refused(p) if p.code == "import.bad_lines" => p
+                .lines
+                .iter()
+                .map(|l| (l.line, cx.t.problem(&l.problem)))
+                .collect(),
             _ => Vec::new(),
         };
         if lines.is_empty() {
@@ -232,27 +219,5 @@ impl Screen for SettlementImport {
                 foot,
             );
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_bad_line_gets_its_own_row() {
-        let m = "Nothing was imported: the settlement file has 2 bad line(s). \
-                 line 3: RF99999999 is not a refund posdesk knows; line 5: result \"maybe\" is neither success nor failed";
-        assert_eq!(
-            bad_lines(m),
-            [
-                (3, "RF99999999 is not a refund posdesk knows".to_string()),
-                (
-                    5,
-                    "result \"maybe\" is neither success nor failed".to_string()
-                )
-            ]
-        );
-        assert!(bad_lines("Something else.").is_empty());
     }
 }
