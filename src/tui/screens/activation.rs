@@ -7,10 +7,11 @@ use crate::tui::keymap::{lookup, Binding, Key};
 use crate::tui::screen::{Action, Cx, Notice, Screen};
 use crate::tui::theme::Meaning;
 use crate::tui::widgets::text_field::{Grouping, TextField};
+use crate::tui::widgets::wrap::Wrapped;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 pub struct Activation {
@@ -130,7 +131,7 @@ impl Screen for Activation {
         let mut top = header(&self.view, cx);
         top.push(Line::default());
         top.push(Line::from(cx.tr("activation.intro").to_string()));
-        frame.render_widget(Paragraph::new(top).wrap(Wrap { trim: true }), row(0, 5));
+        frame.render_widget(Wrapped::new(top).trim(true), row(0, 5));
         let serial = self.view.device_serial.clone().unwrap_or_default();
         frame.render_widget(
             Paragraph::new(Line::from(
@@ -181,7 +182,7 @@ impl Screen for Activation {
         );
         if let Some(e) = &self.error {
             frame.render_widget(
-                Paragraph::new(error_line(e, cx)).wrap(Wrap { trim: true }),
+                Wrapped::new(error_line(e, cx)).trim(true),
                 value(row(12, 2)),
             );
         }

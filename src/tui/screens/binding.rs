@@ -8,10 +8,11 @@ use crate::tui::screen::{Action, Cx, Notice, Screen};
 use crate::tui::theme::Meaning;
 use crate::tui::widgets::text_field::{Grouping, TextField};
 use crate::tui::widgets::width::fit;
+use crate::tui::widgets::wrap::Wrapped;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 const STOCK_LIMIT: i64 = 200;
@@ -287,7 +288,7 @@ impl Screen for BindDevice {
         if let Some((_, why)) = &self.refused {
             // Two rows so a long refusal stays readable on 80 columns.
             frame.render_widget(
-                Paragraph::new(error_line(why, cx)).wrap(Wrap { trim: true }),
+                Wrapped::new(error_line(why, cx)).trim(true),
                 indented(row(5, 2)),
             );
         }
@@ -320,11 +321,10 @@ impl BindDevice {
         }
         if self.stock.is_empty() {
             frame.render_widget(
-                Paragraph::new(Span::styled(
+                Wrapped::new(Span::styled(
                     format!("    {}", cx.tr("binding.no_stock")),
                     cx.theme.style(Meaning::Muted),
-                ))
-                .wrap(Wrap { trim: false }),
+                )),
                 area,
             );
             return;

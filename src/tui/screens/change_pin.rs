@@ -7,10 +7,11 @@ use crate::tui::theme::Meaning;
 use crate::tui::widgets::chrome::centered;
 use crate::tui::widgets::field_list::{Field, FieldList};
 use crate::tui::widgets::text_field::TextField;
+use crate::tui::widgets::wrap::Wrapped;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
 use ratatui::text::Span;
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders};
 use ratatui::Frame;
 
 const CURRENT: usize = 0;
@@ -158,11 +159,11 @@ impl Screen for ChangePin {
             .map(|a| format!("{} ({})", a.name, a.staff_no))
             .unwrap_or_default();
         frame.render_widget(
-            Paragraph::new(Span::styled(
+            Wrapped::new(Span::styled(
                 cx.t.f("change_pin.intro", &[("who", &who)]),
                 cx.theme.style(Meaning::Muted),
             ))
-            .wrap(Wrap { trim: true }),
+            .trim(true),
             Rect::new(inner.x + 1, inner.y, inner.width.saturating_sub(2), 2),
         );
         let body = Rect::new(
@@ -174,11 +175,11 @@ impl Screen for ChangePin {
         self.form.render(frame, body, cx, 18);
         if let Some(e) = &self.error {
             frame.render_widget(
-                Paragraph::new(Span::styled(
+                Wrapped::new(Span::styled(
                     format!("{}{e}", cx.theme.marker(Meaning::Error)),
                     cx.theme.style(Meaning::Error),
                 ))
-                .wrap(Wrap { trim: true }),
+                .trim(true),
                 Rect::new(
                     inner.x + 1,
                     inner.y + inner.height.saturating_sub(2),

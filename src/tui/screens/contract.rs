@@ -10,12 +10,12 @@ use crate::tui::screen::{Action, Cx, Notice, Screen};
 use crate::tui::theme::Meaning;
 use crate::tui::widgets::text_field::{Grouping, TextField};
 use crate::tui::widgets::width::{fit, width};
-use crate::tui::widgets::wrap::wrap;
+use crate::tui::widgets::wrap::{wrap, Wrapped};
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
 /// The texts shipped with this build, by contract version.
@@ -375,7 +375,7 @@ impl Contract {
                 cx.theme.style(Meaning::Muted),
             ),
         };
-        frame.render_widget(Paragraph::new(line).wrap(Wrap { trim: true }), below);
+        frame.render_widget(Wrapped::new(line).trim(true), below);
     }
 }
 

@@ -7,10 +7,12 @@ use crate::store::audit::AuditRow;
 use crate::tui::keymap::{lookup, Binding, Key};
 use crate::tui::screen::{Action, Cx, Notice, Screen};
 use crate::tui::theme::Meaning;
+use crate::tui::widgets::width::width;
+use crate::tui::widgets::wrap::Wrapped;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
 pub struct Detail {
@@ -214,20 +216,29 @@ impl Screen for Detail {
                 h("field.business_name"),
                 Span::raw(dash(&f.business_name)),
             ]),
-            Line::from(vec![
-                h("field.card_number"),
-                self.shown(Revealable::CardNumber, dash(&f.card_number), cx),
-                Span::raw(format!(" {}", f.card_bank)),
-            ]),
-            Line::from(vec![
-                h("field.model_code"),
-                Span::raw(format!(
-                    "{} {}",
-                    dash(&f.model_code),
-                    v.device_serial.clone().unwrap_or_default()
-                )),
-            ]),
         ];
+        // The bank after the card number, or under it when the two do not fit
+        // one line: a bank's name is not broken in two.
+        let card = self.shown(Revealable::CardNumber, dash(&f.card_number), cx);
+        let room = usize::from(left.width.saturating_sub(1));
+        if 12 + card.width() + 1 + width(&f.card_bank) <= room {
+            lines.push(Line::from(vec![
+                h("field.card_number"),
+                card,
+                Span::raw(format!(" {}", f.card_bank)),
+            ]));
+        } else {
+            lines.push(Line::from(vec![h("field.card_number"), card]));
+            lines.push(Line::from(format!("{:12}{}", "", f.card_bank)));
+        }
+        lines.extend([Line::from(vec![
+            h("field.model_code"),
+            Span::raw(format!(
+                "{} {}",
+                dash(&f.model_code),
+                v.device_serial.clone().unwrap_or_default()
+            )),
+        ])]);
         if let Some(d) = &v.deposit {
             lines.push(Line::from(vec![
                 h("detail.deposit"),
@@ -260,12 +271,7 @@ impl Screen for Detail {
         let block = Block::default()
             .borders(Borders::RIGHT)
             .border_style(cx.theme.style(Meaning::Border));
-        frame.render_widget(
-            Paragraph::new(lines)
-                .block(block)
-                .wrap(Wrap { trim: false }),
-            left,
-        );
+        frame.render_widget(Wrapped::new(lines).block(block), left);
 
         let mut tl = vec![Line::from(Span::styled(
             cx.tr("detail.timeline").to_string(),

@@ -8,10 +8,11 @@ use crate::tui::keymap::{lookup, Binding, Key};
 use crate::tui::screen::{Action, Cx, Notice, Screen};
 use crate::tui::theme::Meaning;
 use crate::tui::widgets::text_field::{TextField, ID_GROUPS};
+use crate::tui::widgets::wrap::Wrapped;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -241,7 +242,7 @@ impl Screen for HandOver {
         let mut top = header(&self.view, cx);
         top.push(Line::default());
         top.push(Line::from(Span::raw(cx.tr("handover.intro").to_string())));
-        frame.render_widget(Paragraph::new(top).wrap(Wrap { trim: true }), row(0, 5));
+        frame.render_widget(Wrapped::new(top).trim(true), row(0, 5));
 
         let serial = self.view.device_serial.clone().unwrap_or_default();
         frame.render_widget(
@@ -320,7 +321,7 @@ impl Screen for HandOver {
         }
         if let Some(e) = &self.error {
             frame.render_widget(
-                Paragraph::new(error_line(e, cx)).wrap(Wrap { trim: true }),
+                Wrapped::new(error_line(e, cx)).trim(true),
                 value(row(16, 2)),
             );
         }

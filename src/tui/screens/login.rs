@@ -161,7 +161,7 @@ impl Screen for Login {
             None => lines.push(Line::from(cx.tr("login.prompt").to_string())),
         }
         frame.render_widget(
-            Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: true }),
+            crate::tui::widgets::wrap::Wrapped::new(lines).trim(true),
             Rect { height: 2, ..inner },
         );
         let label_w = 12;
@@ -220,7 +220,7 @@ impl Screen for Login {
             inner.height.saturating_sub(7),
         );
         frame.render_widget(
-            Paragraph::new(foot).wrap(ratatui::widgets::Wrap { trim: true }),
+            crate::tui::widgets::wrap::Wrapped::new(foot).trim(true),
             foot_area,
         );
     }

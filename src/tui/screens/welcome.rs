@@ -10,10 +10,11 @@ use crate::tui::theme::Meaning;
 use crate::tui::widgets::chrome::centered;
 use crate::tui::widgets::field_list::{Field, FieldList};
 use crate::tui::widgets::text_field::{Grouping, TextField};
+use crate::tui::widgets::wrap::Wrapped;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
 pub const DEMO_MERCHANTS: usize = 200;
@@ -113,12 +114,7 @@ impl Screen for Welcome {
             cx.tr("welcome.note").to_string(),
             cx.theme.style(Meaning::Muted),
         )));
-        frame.render_widget(
-            Paragraph::new(lines)
-                .block(block)
-                .wrap(Wrap { trim: false }),
-            r,
-        );
+        frame.render_widget(Wrapped::new(lines).block(block), r);
     }
 }
 

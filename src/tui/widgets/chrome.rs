@@ -5,9 +5,10 @@ use crate::tui::i18n::I18n;
 use crate::tui::keymap::Binding;
 use crate::tui::screen::Notice;
 use crate::tui::theme::{Meaning, Theme};
+use crate::tui::widgets::wrap::Wrapped;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use ratatui::Frame;
 
 pub const MIN_WIDTH: u16 = 80;
@@ -143,7 +144,7 @@ impl Chrome<'_> {
             ],
         );
         frame.render_widget(Clear, area);
-        frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
+        frame.render_widget(Wrapped::new(text).trim(true), area);
     }
 }
 

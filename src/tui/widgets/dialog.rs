@@ -4,10 +4,11 @@ use crate::tui::keymap::{lookup, Binding, Key};
 use crate::tui::screen::{Action, Cx, Screen};
 use crate::tui::theme::Meaning;
 use crate::tui::widgets::chrome::centered;
+use crate::tui::widgets::wrap::Wrapped;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders};
 use ratatui::Frame;
 
 pub struct Confirm {
@@ -62,11 +63,6 @@ impl Screen for Confirm {
             .borders(Borders::ALL)
             .border_style(cx.theme.style(Meaning::Focus))
             .title(format!(" {} ", cx.tr("confirm.title")));
-        frame.render_widget(
-            Paragraph::new(lines)
-                .block(block)
-                .wrap(Wrap { trim: false }),
-            r,
-        );
+        frame.render_widget(Wrapped::new(lines).block(block), r);
     }
 }

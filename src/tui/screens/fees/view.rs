@@ -8,9 +8,10 @@ use crate::tui::screen::Cx;
 use crate::tui::screens::binding::{error_line, header, label, VALUE_X};
 use crate::tui::theme::Meaning;
 use crate::tui::widgets::width::{fit, width};
+use crate::tui::widgets::wrap::Wrapped;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 impl Fees {
@@ -174,7 +175,7 @@ impl Fees {
         );
         if let Some(e) = &self.error {
             frame.render_widget(
-                Paragraph::new(error_line(e, cx)).wrap(Wrap { trim: true }),
+                Wrapped::new(error_line(e, cx)).trim(true),
                 value(at(base + 6, 2)),
             );
         }

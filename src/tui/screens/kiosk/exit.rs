@@ -9,10 +9,11 @@ use crate::tui::theme::Meaning;
 use crate::tui::widgets::chrome::centered;
 use crate::tui::widgets::text_field::{Grouping, TextField};
 use crate::tui::widgets::width::fit;
+use crate::tui::widgets::wrap::Wrapped;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use ratatui::Frame;
 use std::time::Instant;
 
@@ -140,7 +141,7 @@ impl Screen for ExitPrompt {
         let x = inner.x + 1;
         let w = inner.width.saturating_sub(2);
         frame.render_widget(
-            Paragraph::new(cx.tr("kiosk.exit.prompt").to_string()).wrap(Wrap { trim: true }),
+            Wrapped::new(cx.tr("kiosk.exit.prompt").to_string()).trim(true),
             Rect::new(x, inner.y, w, 2),
         );
         let label_w = 14u16;
@@ -178,11 +179,11 @@ impl Screen for ExitPrompt {
         }
         if let Some(e) = &self.error {
             frame.render_widget(
-                Paragraph::new(Span::styled(
+                Wrapped::new(Span::styled(
                     format!("{}{e}", cx.theme.marker(Meaning::Error)),
                     cx.theme.style(Meaning::Error),
                 ))
-                .wrap(Wrap { trim: true }),
+                .trim(true),
                 Rect::new(x, inner.y + 7, w, inner.height.saturating_sub(7)),
             );
         }

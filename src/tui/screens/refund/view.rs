@@ -9,11 +9,11 @@ use crate::tui::screen::Cx;
 use crate::tui::screens::binding::{error_line, header, label, VALUE_X};
 use crate::tui::screens::kiosk::unmet_text;
 use crate::tui::theme::Meaning;
-use crate::tui::widgets::wrap::{marked, wrap};
+use crate::tui::widgets::wrap::{marked, wrap, Wrapped};
 use chrono::{Datelike, NaiveDate};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 fn date(s: &str) -> Option<NaiveDate> {
@@ -238,7 +238,7 @@ pub(super) fn render(s: &Refund, frame: &mut Frame, area: Rect, cx: &Cx) {
         .height
         .saturating_sub(bottom_h + u16::from(bottom_h > 0));
     frame.render_widget(
-        Paragraph::new(info(s, inner.width, cx)).wrap(Wrap { trim: false }),
+        Wrapped::new(info(s, inner.width, cx)),
         Rect {
             height: top_h,
             ..inner
