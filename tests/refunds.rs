@@ -159,6 +159,17 @@ fn a_deposit_goes_back_after_national_day() {
         code(c.desk.export_batch(&clerk, &out)),
         "role.supervisor_only"
     );
+    // A folder that is not there: said so, and nothing counts as sent.
+    let nowhere = c.dir.path().join("no such folder").join("batch.csv");
+    match c.desk.export_batch(&sup, &nowhere) {
+        Err(posdesk::desk::DeskError::Refused(p)) => {
+            assert_eq!(p.code, "export.cannot_write");
+            assert!(p.message.contains("nothing was sent"), "{}", p.message);
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    assert_eq!(c.deposit_state(id), "refund_confirmed");
+    assert_eq!(c.desk.batch_preview().unwrap().count, 1);
     let batch = c.desk.export_batch(&sup, &out).unwrap();
     assert_eq!(batch.count, 1);
     let bytes = std::fs::read(&out).unwrap();

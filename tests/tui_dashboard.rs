@@ -373,6 +373,26 @@ fn saying_no_exports_nothing() {
 }
 
 #[test]
+fn an_export_to_a_missing_folder_is_said_so_in_chinese_and_sends_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("no-such-folder").join("batch.csv");
+    let mut rig = dashboard(Lang::ZhCn, false, SUPERVISOR);
+    let before = rig.app.desk.batch_preview().expect("preview").count;
+    rig.type_text("x")
+        .ctrl('u')
+        .type_text(&out.display().to_string());
+    rig.press(KeyCode::Enter);
+    assert_eq!(rig.top(), "confirm.title");
+    rig.type_text("y");
+    let screen = rig.screen(120, 40);
+    assert!(
+        screen.contains("无法写入批次文件") && screen.contains("文件或文件夹不存在"),
+        "{screen}"
+    );
+    assert_eq!(rig.app.desk.batch_preview().expect("preview").count, before);
+}
+
+#[test]
 fn a_clerk_is_refused_the_bank_screens() {
     let mut rig = dashboard(Lang::En, false, CLERK);
     for key in ["x", "i"] {

@@ -71,7 +71,7 @@ fn bad_lines(what: &str, errors: &mut [LineError]) -> DeskError {
     )
 }
 
-fn write_owner_only(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+fn write_owner_only(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -224,8 +224,22 @@ impl Desk {
                     .map_err(|e| anyhow::anyhow!("cannot write the batch: {e}"))?,
             );
             // The file is complete on disk before the refunds count as sent.
-            write_owner_only(&partial, &bytes)
-                .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", partial.display()))?;
+            // If it cannot be (no such folder, no permission, disk full), the
+            // clerk is told so and nothing is recorded.
+            if let Err(e) = write_owner_only(&partial, &bytes) {
+                let _ = std::fs::remove_file(&partial);
+                return Err(Problem::new(
+                    "export.cannot_write",
+                    format!(
+                        "The batch file {} cannot be written ({e}); nothing was sent. \
+                         Choose another place for it.",
+                        out.display()
+                    ),
+                )
+                .with("file", out.display())
+                .with_key("why", super::io_reason_key(&e))
+                .into());
+            }
             super::test_pause("export");
             Ok(BatchReport {
                 reference,

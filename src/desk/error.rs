@@ -55,6 +55,21 @@ pub(crate) fn from_sqlite(e: rusqlite::Error) -> DeskError {
     DeskError::Internal(e.into())
 }
 
+/// Why a file could not be read or written, as the key of words a screen
+/// says it in (`io.not_found`…); the system's own words go in the English
+/// message.
+pub fn io_reason_key(e: &std::io::Error) -> &'static str {
+    use std::io::ErrorKind as K;
+    match e.kind() {
+        K::NotFound => "io.not_found",
+        K::PermissionDenied | K::ReadOnlyFilesystem => "io.permission_denied",
+        K::AlreadyExists => "io.already_exists",
+        K::StorageFull | K::QuotaExceeded => "io.storage_full",
+        K::IsADirectory => "io.is_a_directory",
+        _ => "io.other",
+    }
+}
+
 pub(crate) fn refuse<T>(code: &'static str, message: impl Into<String>) -> DeskResult<T> {
     Err(DeskError::Refused(Problem::new(code, message)))
 }

@@ -33,7 +33,7 @@ pub use bank::{BatchPreview, BatchReport, ImportReport, VolumeReport};
 pub use bind::{HandOver, PAYMENT_METHODS};
 pub use checklist::{Applicant, PhoneCodeStatus, CODE_MINUTES};
 pub use context::{china_offset, Clock, Ctx, Setup};
-pub use error::{DeskError, DeskResult};
+pub use error::{io_reason_key, DeskError, DeskResult};
 pub use fees::FeeStatus;
 pub use query::{ApplicationView, ReviewFacts};
 pub use refund::{Confirmed, NewCard};

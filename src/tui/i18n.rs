@@ -190,6 +190,17 @@ mod tests {
         for field in crate::domain::application_form::FIELDS {
             keys.push(format!("field.{field}"));
         }
+        use std::io::ErrorKind as K;
+        for kind in [
+            K::NotFound,
+            K::PermissionDenied,
+            K::AlreadyExists,
+            K::StorageFull,
+            K::IsADirectory,
+            K::Other,
+        ] {
+            keys.push(crate::desk::io_reason_key(&kind.into()).to_string());
+        }
         for lang in [Lang::ZhCn, Lang::En] {
             let t = I18n::new(lang);
             let missing: Vec<&String> = keys.iter().filter(|k| !t.has(k)).collect();

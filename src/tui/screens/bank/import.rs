@@ -2,7 +2,7 @@
 //! see what changed — or every bad line, scrollable, with nothing applied.
 
 use super::super::binding::desk_error;
-use crate::desk::{DeskError, ImportReport};
+use crate::desk::{io_reason_key, DeskError, ImportReport};
 use crate::tui::keymap::{lookup, Binding, Key};
 use crate::tui::screen::{Action, Cx, Screen};
 use crate::tui::theme::Meaning;
@@ -112,7 +112,7 @@ impl SettlementImport {
                     Meaning::Error,
                     cx.t.f(
                         "bank.cannot_read",
-                        &[("file", &path), ("error", &e.to_string())],
+                        &[("file", &path), ("error", cx.tr(io_reason_key(&e)))],
                     ),
                 )];
                 return;
