@@ -136,26 +136,9 @@ fn zh_problems() -> BTreeMap<String, String> {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/i18n/zh-CN.toml"),
     )
     .unwrap();
-    let table: toml::Table = toml::from_str(&text).unwrap();
-    fn walk(prefix: &str, t: &toml::Table, out: &mut BTreeMap<String, String>) {
-        for (k, v) in t {
-            let key = if prefix.is_empty() {
-                k.clone()
-            } else {
-                format!("{prefix}.{k}")
-            };
-            match v {
-                toml::Value::String(s) => {
-                    out.insert(key, s.clone());
-                }
-                toml::Value::Table(inner) => walk(&key, inner, out),
-                _ => {}
-            }
-        }
-    }
-    let mut all = BTreeMap::new();
-    walk("", &table, &mut all);
-    all.into_iter()
+    posdesk::tui::i18n::flatten(&text)
+        .unwrap()
+        .into_iter()
         .filter_map(|(k, v)| k.strip_prefix("problem.").map(|c| (c.to_string(), v)))
         .collect()
 }

@@ -227,7 +227,11 @@ impl Desk {
             // If it cannot be (no such folder, no permission, disk full), the
             // clerk is told so and nothing is recorded.
             if let Err(e) = write_owner_only(&partial, &bytes) {
-                let _ = std::fs::remove_file(&partial);
+                // What this write began (a full disk) goes; a file that was
+                // there already is not this export's to remove.
+                if e.kind() != std::io::ErrorKind::AlreadyExists {
+                    let _ = std::fs::remove_file(&partial);
+                }
                 return Err(Problem::new(
                     "export.cannot_write",
                     format!(
