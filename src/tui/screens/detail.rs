@@ -7,7 +7,7 @@ use crate::store::audit::AuditRow;
 use crate::tui::keymap::{lookup, Binding, Key};
 use crate::tui::screen::{Action, Cx, Notice, Screen};
 use crate::tui::theme::Meaning;
-use crate::tui::widgets::width::width;
+use crate::tui::widgets::width::{clip, width};
 use crate::tui::widgets::wrap::Wrapped;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -277,6 +277,7 @@ impl Screen for Detail {
             cx.tr("detail.timeline").to_string(),
             cx.theme.style(Meaning::Heading),
         ))];
+        let room = usize::from(right.width.saturating_sub(1));
         for row in &self.timeline {
             let when = super::local_time(&row.at, false);
             let outcome = match (row.action.starts_with("check "), row.to_state.as_deref()) {
@@ -287,16 +288,17 @@ impl Screen for Detail {
                 }
                 _ => String::new(),
             };
+            let when = format!(" {when} ");
+            let what = format!(" {}{outcome}", super::action_label(cx, &row.action));
+            // A line cut at the pane's edge says so.
+            let what = clip(&what, room.saturating_sub(width(&when) + 5));
             tl.push(Line::from(vec![
-                Span::styled(format!(" {when} "), cx.theme.style(Meaning::Muted)),
+                Span::styled(when, cx.theme.style(Meaning::Muted)),
                 Span::styled(
                     format!("{:<5}", row.staff_no.as_deref().unwrap_or("-")),
                     cx.theme.style(Meaning::Key),
                 ),
-                Span::raw(format!(
-                    " {}{outcome}",
-                    super::action_label(cx, &row.action)
-                )),
+                Span::raw(what),
             ]));
         }
         frame.render_widget(

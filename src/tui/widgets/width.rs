@@ -25,6 +25,15 @@ pub fn fit(text: &str, width: usize) -> String {
     out
 }
 
+/// `text` as it is when it fits in `width` columns, else cut with an ellipsis.
+pub fn clip(text: &str, width: usize) -> String {
+    if text.width() <= width {
+        text.to_string()
+    } else {
+        fit(text, width).trim_end().to_string()
+    }
+}
+
 pub fn width(text: &str) -> usize {
     text.width()
 }
@@ -32,6 +41,14 @@ pub fn width(text: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_line_that_does_not_fit_ends_in_an_ellipsis() {
+        assert_eq!(clip("审批通过 → 已审批", 20), "审批通过 → 已审批");
+        assert_eq!(clip("审批通过 → 已审批", 12), "审批通过 → …");
+        assert_eq!(clip("核验 · 年龄与民事行为能力", 10), "核验 · 年…");
+        assert!(width(&clip("核验 · 年龄与民事行为能力", 10)) <= 10);
+    }
 
     #[test]
     fn chinese_names_line_up() {

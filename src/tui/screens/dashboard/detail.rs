@@ -6,14 +6,14 @@ use crate::store::audit::AuditRow;
 use crate::store::dashboard::DashboardRow;
 use crate::tui::screen::Cx;
 use crate::tui::theme::Meaning;
-use crate::tui::widgets::width::{fit, width};
+use crate::tui::widgets::width::{clip, fit, width};
 use ratatui::text::{Line, Span};
 
 pub fn lines(
     row: Option<&DashboardRow>,
     overdue: bool,
     timeline: &[AuditRow],
-    height: usize,
+    (cols, height): (usize, usize),
     cx: &Cx,
 ) -> Vec<Line<'static>> {
     let Some(r) = row else {
@@ -97,16 +97,17 @@ pub fn lines(
             .as_deref()
             .map(|r| format!(" ({r})"))
             .unwrap_or_default();
+        let when = format!("{} ", local_time(&a.at, false));
+        let what = format!("{}{moved}{reason}", action_label(cx, &a.action));
+        // A line cut at the pane's edge says so.
+        let what = clip(&what, cols.saturating_sub(width(&when) + 5));
         out.push(Line::from(vec![
-            Span::styled(
-                format!("{} ", local_time(&a.at, false)),
-                cx.theme.style(Meaning::Muted),
-            ),
+            Span::styled(when, cx.theme.style(Meaning::Muted)),
             Span::styled(
                 format!("{:<5}", a.staff_no.as_deref().unwrap_or("-")),
                 cx.theme.style(Meaning::Key),
             ),
-            Span::raw(format!("{}{moved}{reason}", action_label(cx, &a.action))),
+            Span::raw(what),
         ]));
     }
     out

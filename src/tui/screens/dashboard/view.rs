@@ -211,7 +211,8 @@ impl Dashboard {
         let row = self.pager.selected_row();
         let late = row.is_some_and(|r| table::overdue(r, self.today));
         let timeline = self.timeline.as_ref().map_or(&[][..], |t| &t.1[..]);
-        let lines = detail::lines(row, late, timeline, usize::from(area.height), cx);
+        let size = (usize::from(area.width), usize::from(area.height));
+        let lines = detail::lines(row, late, timeline, size, cx);
         frame.render_widget(Paragraph::new(lines), area);
     }
 }
