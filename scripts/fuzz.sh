@@ -6,6 +6,8 @@
 #   scripts/fuzz.sh --quiet 300          … until nothing new for 300 s (CPU)
 #   scripts/fuzz.sh --for 90 money phone these targets for 90 s each
 #   scripts/fuzz.sh --max 3600           never longer than this per target (default 7200)
+#   scripts/fuzz.sh --max-len 2048 …     inputs of at most this many bytes (libFuzzer's
+#                                        default follows the largest input in the corpus)
 #
 # "Nothing new" means libFuzzer reported no new coverage (a NEW line: a new
 # edge or a new feature) while the target ran that many seconds of CPU time:
@@ -28,12 +30,14 @@ mode=quiet
 limit=600
 max=7200
 targets=()
+max_len=()
 while [ $# -gt 0 ]; do
     case "$1" in
         --quiet) mode=quiet; limit="$2"; shift 2 ;;
         --for) mode=for; limit="$2"; shift 2 ;;
         --max) max="$2"; shift 2 ;;
-        -h|--help) sed -n '2,22p' "$self"; exit 0 ;;
+        --max-len) max_len=(-max_len="$2"); shift 2 ;;
+        -h|--help) sed -n '2,24p' "$self"; exit 0 ;;
         *) targets+=("$1"); shift ;;
     esac
 done
@@ -65,7 +69,7 @@ for t in "${targets[@]}"; do
     run_for=$([ "$mode" = for ] && echo "$limit" || echo "$max")
     "$bin_dir/$t" "corpus/$t" "seeds/$t" \
         -max_total_time="$run_for" -timeout=10 -rss_limit_mb=2048 \
-        -print_final_stats=1 -artifact_prefix="artifacts/$t/" >"$log" 2>&1 &
+        -print_final_stats=1 -artifact_prefix="artifacts/$t/" ${max_len[@]+"${max_len[@]}"} >"$log" 2>&1 &
     pid=$!
     start=$SECONDS
     cpu=0
