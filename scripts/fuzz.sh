@@ -9,8 +9,9 @@
 #   scripts/fuzz.sh --max-len 2048 …     inputs of at most this many bytes (libFuzzer's
 #                                        default follows the largest input in the corpus)
 #
-# "Nothing new" means libFuzzer reported no new coverage (a NEW line: a new
-# edge or a new feature) while the target ran that many seconds of CPU time:
+# "Nothing new" means libFuzzer's coverage did not grow (no new feature, `ft`,
+# and so no new edge, `cov`, on any status line: NEW, REDUCE or pulse) while
+# the target ran that many seconds of CPU time:
 # CPU, not wall-clock, time, so a run sharing the machine with other work is
 # not cut short. The summary gives both clocks, and when the last new feature
 # (`last new`) and the last new edge (`last edge`) came, in CPU seconds.
@@ -75,21 +76,22 @@ for t in "${targets[@]}"; do
     cpu=0
     last_new=0
     last_edge=0
-    news=0
+    features=0
     edges=0
     while kill -0 "$pid" 2>/dev/null; do
         sleep 2
         now_cpu="$(cpu_of "$pid")"
         cpu="${now_cpu:-$cpu}"
-        now_news="$(grep -cE '^#[0-9]+[[:space:]]+NEW ' "$log" || true)"
-        if [ "$now_news" != "$news" ]; then
-            news="$now_news"
+        # The most features and edges any status line has shown so far.
+        read -r now_edges now_features < <(grep -oE '^#[0-9]+[[:space:]]+[A-Za-z]+[[:space:]]+cov: [0-9]+ ft: [0-9]+' "$log" \
+            | awk '{ if ($4 > c) c = $4; if ($6 > f) f = $6 } END { print c + 0, f + 0 }')
+        if [ "$now_features" -gt "$features" ]; then
+            features="$now_features"
             last_new="$cpu"
-            now_edges="$(grep -E '^#[0-9]+[[:space:]]+NEW ' "$log" | tail -1 | grep -oE 'cov: [0-9]+' | cut -d' ' -f2)"
-            if [ "${now_edges:-0}" -gt "$edges" ]; then
-                edges="$now_edges"
-                last_edge="$cpu"
-            fi
+        fi
+        if [ "$now_edges" -gt "$edges" ]; then
+            edges="$now_edges"
+            last_edge="$cpu"
         fi
         if [ "$mode" = quiet ] && [ $((cpu - last_new)) -ge "$limit" ]; then
             kill -INT "$pid" 2>/dev/null || true
