@@ -313,6 +313,11 @@ fn a_supervisor_exports_the_batch_after_confirming_count_and_total() {
     let screen = rig.screen(80, 24);
     let waiting = format!("{}, total {}", preview.count, preview.total);
     assert!(screen.contains(&waiting), "{screen}");
+    // The path field owns `?`: the footer offers help on F1 here.
+    assert!(
+        screen.contains("F1 Help") && !screen.contains("? Help"),
+        "{screen}"
+    );
     insta::assert_snapshot!("bank_export_80x24_en", screen);
     insta::assert_snapshot!("bank_export_120x40_en", rig.screen(120, 40));
     // The field owns letters: typing the path fires nothing.

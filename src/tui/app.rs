@@ -301,7 +301,8 @@ impl App {
             .last()
             .map(|s| self.keys.resolve(&s.bindings()))
             .unwrap_or_default();
-        chrome.footer(frame, footer, &bindings);
+        let typing = self.stack.last().is_some_and(|s| s.text_focused());
+        chrome.footer(frame, footer, &bindings, typing);
         let top_title = self.t.t(self.top_title()).to_string();
         let help_open = self.help_open;
         let len = self.stack.len();
@@ -314,7 +315,7 @@ impl App {
                 t: &self.t,
                 theme: &self.theme,
             };
-            chrome.help_overlay(frame, body, &top_title, &bindings);
+            chrome.help_overlay(frame, body, &top_title, &bindings, typing);
         }
     }
 }

@@ -59,10 +59,16 @@ impl Chrome<'_> {
         frame.render_widget(Paragraph::new(line), area);
     }
 
-    /// The footer: this screen's keys, then the two that work everywhere.
-    pub fn footer(&self, frame: &mut Frame, area: Rect, bindings: &[Binding]) {
+    /// The footer: this screen's keys, then help. While a text field owns the
+    /// printable keys, `?` is typed into it: help is F1 then.
+    pub fn footer(&self, frame: &mut Frame, area: Rect, bindings: &[Binding], typing: bool) {
         let mut spans = vec![Span::raw(" ")];
-        let help = Binding::new(crate::tui::keymap::Key::ch('?'), "app.help", "key.help");
+        let key = if typing {
+            crate::tui::keymap::Key::plain(ratatui::crossterm::event::KeyCode::F(1))
+        } else {
+            crate::tui::keymap::Key::ch('?')
+        };
+        let help = Binding::new(key, "app.help", "key.help");
         for b in bindings
             .iter()
             .filter(|b| b.footer)
@@ -79,9 +85,16 @@ impl Chrome<'_> {
 
     /// The `?` overlay: every binding of the top screen, and the global keys. When
     /// they don't fit in one column they go in two.
-    pub fn help_overlay(&self, frame: &mut Frame, area: Rect, title: &str, bindings: &[Binding]) {
+    pub fn help_overlay(
+        &self,
+        frame: &mut Frame,
+        area: Rect,
+        title: &str,
+        bindings: &[Binding],
+        typing: bool,
+    ) {
         let globals: [(String, &str); 3] = [
-            ("F1 / ?".into(), "key.help"),
+            (if typing { "F1" } else { "F1 / ?" }.into(), "key.help"),
             ("Esc".into(), "key.back"),
             ("Ctrl-C".into(), "key.quit"),
         ];
