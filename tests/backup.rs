@@ -186,3 +186,94 @@ fn damaged_foreign_and_newer_files_are_refused_and_nothing_changes() {
         "no safety copy is made for a refused file"
     );
 }
+
+fn page_size(conn: &rusqlite::Connection) -> i64 {
+    conn.pragma_query_value(None, "page_size", |r| r.get(0))
+        .unwrap()
+}
+
+/// A store made before posdesk chose 16 KiB pages: 4 KiB, SQLite's default.
+fn old_store_at(path: &std::path::Path) -> (Desk, Actor, Actor) {
+    rusqlite::Connection::open(path)
+        .unwrap()
+        .execute_batch("PRAGMA page_size = 4096; CREATE TABLE t (x); DROP TABLE t;")
+        .unwrap();
+    desk_at(path)
+}
+
+#[test]
+fn backups_restore_between_stores_with_pages_of_different_sizes() {
+    let dir = tempfile::tempdir().unwrap();
+    let old_path = dir.path().join("old.db");
+    let (mut old, old_sup, _) = old_store_at(&old_path);
+    old.load_demo(12, 4).unwrap();
+    let new_path = dir.path().join("new.db");
+    let (mut new, new_sup, _) = desk_at(&new_path);
+    new.load_demo(20, 5).unwrap();
+    assert_eq!(page_size(old.conn()), 4096);
+    assert_eq!(page_size(new.conn()), 16384, "a new store has 16 KiB pages");
+
+    // A backup from before an upgrade, restored into a store the new posdesk made…
+    let old_backup = dir.path().join("old-backup.db");
+    old.backup(&old_sup, &old_backup).unwrap();
+    let old_count = applications(&old);
+    new.restore(&new_sup, &old_backup, &dir.path().join("safety-1.db"))
+        .unwrap();
+    assert_eq!(applications(&new), old_count);
+    assert_eq!(page_size(new.conn()), 4096);
+    let mode: String = new
+        .conn()
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal", "the store is back in WAL mode");
+    assert!(store::audit::verify(new.conn())
+        .unwrap()
+        .first_broken
+        .is_none());
+
+    // …and the other way round.
+    let fresh_path = dir.path().join("fresh.db");
+    let (mut fresh, fresh_sup, _) = desk_at(&fresh_path);
+    fresh.load_demo(7, 6).unwrap();
+    let fresh_backup = dir.path().join("fresh-backup.db");
+    fresh.backup(&fresh_sup, &fresh_backup).unwrap();
+    let old_sup = old.login("S001", "900001").unwrap();
+    old.restore(&old_sup, &fresh_backup, &dir.path().join("safety-2.db"))
+        .unwrap();
+    assert_eq!(applications(&old), applications(&fresh));
+    assert_eq!(page_size(old.conn()), 16384);
+    assert!(desk_works_after_restore(&mut old));
+}
+
+#[test]
+fn a_restore_that_changes_page_size_waits_for_the_store_to_itself() {
+    let dir = tempfile::tempdir().unwrap();
+    let old_path = dir.path().join("old.db");
+    let (mut old, sup, _) = old_store_at(&old_path);
+    old.load_demo(6, 7).unwrap();
+    let before = applications(&old);
+    let (mut fresh, fresh_sup, _) = desk_at(&dir.path().join("fresh.db"));
+    fresh.load_demo(9, 8).unwrap();
+    let backup = dir.path().join("fresh-backup.db");
+    fresh.backup(&fresh_sup, &backup).unwrap();
+
+    // Another counter has the old store open.
+    let other = Desk::open(&old_path, Setup::builtin()).unwrap();
+    let err = old
+        .restore(&sup, &backup, &dir.path().join("safety.db"))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("close the other counters"), "{err}");
+    assert_eq!(applications(&old), before, "nothing changed");
+    assert_eq!(applications(&other), before);
+    drop(other);
+    old.restore(&sup, &backup, &dir.path().join("safety-2.db"))
+        .unwrap();
+    assert_eq!(applications(&old), applications(&fresh));
+}
+
+fn desk_works_after_restore(desk: &mut Desk) -> bool {
+    let clerk = desk.login("C001", "100001").unwrap();
+    let f = posdesk::tui::testing::sample_form(900);
+    desk.create_draft(&clerk, None, &f).is_ok()
+}

@@ -84,11 +84,38 @@ pub fn check_candidate(path: &Path) -> Result<Candidate> {
     })
 }
 
+fn page_size_of(path: &Path) -> Result<i64> {
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    Ok(conn.pragma_query_value(None, "page_size", |r| r.get(0))?)
+}
+
 /// Replace the store's contents with a checked file, then bring it up to date.
 pub fn restore(conn: &mut Connection, from: &Path) -> Result<Candidate> {
     let candidate = check_candidate(from)?;
-    conn.restore(MAIN_DB, from, None::<fn(rusqlite::backup::Progress)>)
-        .with_context(|| format!("cannot restore from {}", from.display()))?;
+    // SQLite cannot copy pages of another size into a store in WAL mode (a
+    // store made before 16 KiB pages, or a backup of one): the copy goes in
+    // without the log, which needs the store to itself.
+    let other_size = page_size_of(from)?
+        != conn.pragma_query_value(None, "page_size", |r| r.get::<_, i64>(0))?;
+    if other_size {
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))
+            .unwrap_or_default();
+        if !mode.eq_ignore_ascii_case("delete") {
+            bail!(
+                "{} has pages of another size than the store, and the store is open in \
+                 another posdesk; close the other counters, then restore again",
+                from.display()
+            );
+        }
+    }
+    let restored = conn
+        .restore(MAIN_DB, from, None::<fn(rusqlite::backup::Progress)>)
+        .with_context(|| format!("cannot restore from {}", from.display()));
+    if other_size {
+        conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))?;
+    }
+    restored?;
     super::migrate(conn)?;
     super::audit::seal(conn)?;
     Ok(candidate)
