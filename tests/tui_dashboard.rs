@@ -142,6 +142,28 @@ fn search_by_refund_reference_finds_it() {
 }
 
 #[test]
+fn while_a_search_is_typed_the_count_waits_for_enter() {
+    let mut rig = dashboard(Lang::En, false, SUPERVISOR);
+    assert!(rig.screen(80, 24).contains("76 matching"));
+    rig.type_text("/").type_text("zzz999");
+    let typing = rig.screen(80, 24);
+    assert!(typing.contains("Enter: search"), "{typing}");
+    assert!(
+        !typing.contains("matching"),
+        "not the last search's count: {typing}"
+    );
+    rig.press(KeyCode::Enter);
+    let done = rig.screen(80, 24);
+    assert!(
+        done.contains("0 matching") && !done.contains("Enter: search"),
+        "{done}"
+    );
+    // Back in the box with the same query, the count still holds.
+    rig.type_text("/");
+    assert!(rig.screen(80, 24).contains("0 matching"));
+}
+
+#[test]
 fn typing_in_search_never_fires_shortcuts() {
     let mut rig = dashboard(Lang::En, false, SUPERVISOR);
     rig.type_text("/").type_text("xiso?");

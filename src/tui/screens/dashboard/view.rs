@@ -132,14 +132,18 @@ impl Dashboard {
     }
 
     fn render_search(&self, frame: &mut Frame, area: Rect, cx: &Cx) {
+        // The search applies on Enter: until then the count would be the
+        // previous search's, beside a query it does not belong to.
+        let pending = self.searching && self.search.value().trim() != self.filters.search.trim();
         let mut right = match self.matching {
+            _ if pending => cx.tr("dashboard.search_pending").to_string(),
             Some((n, amount)) => cx.t.f(
                 "dashboard.matching",
                 &[("n", &n.to_string()), ("amount", &amount.to_string())],
             ),
             None => String::new(),
         };
-        if !self.pager.rows.is_empty() {
+        if !pending && !self.pager.rows.is_empty() {
             let from = self.pager.first + 1;
             let to = self.pager.first + self.pager.rows.len();
             right.push_str(" · ");
