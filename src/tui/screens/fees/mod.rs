@@ -82,9 +82,10 @@ impl Fees {
             .unwrap_or_default()
     }
 
+    /// The desk's own refusal, said before asking it (one text for both).
     fn overpay(&self, amount: Fen, cx: &Cx) -> String {
         cx.t.f(
-            "fees_screen.overpay",
+            "problem.payment.overpay",
             &[
                 ("amount", &amount.to_string()),
                 ("owed", &self.status.outstanding.to_string()),
@@ -95,14 +96,14 @@ impl Fees {
     /// Check the amount and the method, then ask before recording.
     fn ask(&mut self, cx: &Cx) -> Action {
         if self.status.outstanding.is_zero() {
-            self.error = Some(cx.tr("fees_screen.nothing_due").to_string());
+            self.error = Some(cx.tr("problem.payment.nothing_due").to_string());
             return Action::None;
         }
         let amount = match Fen::parse(&self.amount.value()) {
             Ok(a) if !a.is_zero() => a,
             Ok(_) => {
                 self.focus = Focus::Amount;
-                self.error = Some(cx.tr("fees_screen.amount_zero").to_string());
+                self.error = Some(cx.tr("problem.payment.amount").to_string());
                 return Action::None;
             }
             Err(p) => {
