@@ -14,56 +14,69 @@ use unicode_width::UnicodeWidthChar;
 /// characters but never before closing punctuation; continuation lines are
 /// indented by `hang` columns.
 pub fn wrap(text: &str, cols: usize, hang: usize) -> Vec<String> {
-    let cols = cols.max(hang + 8);
-    let mut out = Vec::new();
-    let mut line = String::new();
-    let mut used = 0;
-    for token in tokens(text) {
-        let w = width(&token);
-        if used + w > cols && used > hang && !line.trim().is_empty() {
-            out.push(line.trim_end().to_string());
-            line = " ".repeat(hang);
-            used = hang;
-            if token == " " {
-                continue;
-            }
-        }
-        if w > cols - hang {
-            // A word longer than the line is cut where it must be.
-            for ch in token.chars() {
-                let cw = ch.width().unwrap_or(0);
-                if used + cw > cols {
-                    out.push(line.trim_end().to_string());
-                    line = " ".repeat(hang);
-                    used = hang;
-                }
-                line.push(ch);
-                used += cw;
-            }
-            continue;
-        }
-        line.push_str(&token);
-        used += w;
-    }
-    out.push(line.trim_end().to_string());
-    out
-}
-
-/// Units that stay on one line: a Latin word, a space, or one Chinese character
-/// with the punctuation that opens before or closes after it.
-fn tokens(text: &str) -> Vec<String> {
-    let chars: Vec<char> = text.chars().collect();
-    token_ends(&chars)
+    let chars: Vec<(char, Style)> = text.chars().map(|c| (c, Style::default())).collect();
+    fill(&chars, cols.max(hang + 8), hang, false)
         .into_iter()
-        .scan(0, |start, end| {
-            let token: String = chars[*start..end].iter().collect();
-            *start = end;
-            Some(token)
+        .map(|row| {
+            row.iter()
+                .map(|(c, _)| c)
+                .collect::<String>()
+                .trim_end()
+                .to_string()
         })
         .collect()
 }
 
-/// Where each token of `chars` ends (see `tokens`).
+/// The line filling under `wrap` and `wrap_lines`: `chars` cut into rows of at
+/// most `cols` columns at token ends, rows after the first starting with
+/// `hang` spaces; `trim` drops the spaces the first row starts with. A wide
+/// character that does not fit the last column goes to the next row.
+fn fill(chars: &[(char, Style)], cols: usize, hang: usize, trim: bool) -> Vec<Vec<(char, Style)>> {
+    let cols = cols.max(1);
+    let indent = || vec![(' ', Style::default()); hang];
+    let plain: Vec<char> = chars.iter().map(|(c, _)| *c).collect();
+    let mut rows: Vec<Vec<(char, Style)>> = vec![Vec::new()];
+    let mut used = 0;
+    let mut start = 0;
+    for end in token_ends(&plain) {
+        let token = &chars[start..end];
+        start = end;
+        let w: usize = token.iter().map(|(c, _)| c.width().unwrap_or(0)).sum();
+        let row = rows.last_mut().expect("a row");
+        let blank = row.iter().all(|(c, _)| *c == ' ');
+        if used + w > cols && !blank {
+            // The space a line breaks at belongs to neither line.
+            while row.last().is_some_and(|(c, _)| *c == ' ') {
+                row.pop();
+            }
+            rows.push(indent());
+            used = hang;
+            if token.iter().all(|(c, _)| *c == ' ') {
+                continue;
+            }
+        }
+        for &(c, style) in token {
+            let cw = c.width().unwrap_or(0);
+            let indented = if rows.len() > 1 { hang } else { 0 };
+            let row = rows.last_mut().expect("a row");
+            if trim && c == ' ' && row.is_empty() {
+                continue;
+            }
+            // A word longer than the line is cut where it must be.
+            if used + cw > cols && row.len() > indented {
+                rows.push(indent());
+                used = hang;
+            }
+            rows.last_mut().expect("a row").push((c, style));
+            used += cw;
+        }
+    }
+    rows
+}
+
+/// Where each token of `chars` ends: a token stays on one line (a Latin
+/// word, a space, or one Chinese character with the punctuation that opens
+/// before or closes after it).
 fn token_ends(chars: &[char]) -> Vec<usize> {
     const CLOSING: &str = "，。、；：！？）》」』”’";
     const OPENING: &str = "（《「『“‘";
@@ -91,7 +104,6 @@ fn token_ends(chars: &[char]) -> Vec<usize> {
 /// `cols` (a wide character that does not fit the last column goes to the
 /// next line).
 pub fn wrap_lines<'a>(lines: Vec<Line<'a>>, cols: u16, trim: bool) -> Vec<Line<'static>> {
-    let cols = usize::from(cols.max(1));
     let mut out = Vec::new();
     for line in lines {
         let chars: Vec<(char, Style)> = line
@@ -99,43 +111,7 @@ pub fn wrap_lines<'a>(lines: Vec<Line<'a>>, cols: u16, trim: bool) -> Vec<Line<'
             .iter()
             .flat_map(|s| s.content.chars().map(move |c| (c, s.style)))
             .collect();
-        let plain: Vec<char> = chars.iter().map(|(c, _)| *c).collect();
-        let mut rows: Vec<Vec<(char, Style)>> = vec![Vec::new()];
-        let mut used = 0;
-        let mut start = 0;
-        for end in token_ends(&plain) {
-            let token = &chars[start..end];
-            start = end;
-            let w: usize = token.iter().map(|(c, _)| c.width().unwrap_or(0)).sum();
-            let row = rows.last_mut().expect("a row");
-            let blank = row.iter().all(|(c, _)| *c == ' ');
-            if used + w > cols && !blank {
-                // The space a line breaks at belongs to neither line.
-                while row.last().is_some_and(|(c, _)| *c == ' ') {
-                    row.pop();
-                }
-                rows.push(Vec::new());
-                used = 0;
-                if token.iter().all(|(c, _)| *c == ' ') {
-                    continue;
-                }
-            }
-            for &(c, style) in token {
-                let cw = c.width().unwrap_or(0);
-                let row = rows.last_mut().expect("a row");
-                if trim && c == ' ' && row.is_empty() {
-                    continue;
-                }
-                // A word longer than the line is cut where it must be.
-                if used + cw > cols && !row.is_empty() {
-                    rows.push(Vec::new());
-                    used = 0;
-                }
-                rows.last_mut().expect("a row").push((c, style));
-                used += cw;
-            }
-        }
-        for row in rows {
+        for row in fill(&chars, usize::from(cols), 0, trim) {
             let mut spans: Vec<Span<'static>> = Vec::new();
             for (c, style) in row {
                 match spans.last_mut() {
@@ -279,6 +255,16 @@ mod tests {
                         assert!(l.width() <= limit, "{text:?} at {cols}: {l:?}");
                     }
                     let kept: String = texts(&out).concat().replace(' ', "");
+                    assert_eq!(kept, text.replace(' ', ""), "nothing lost at {cols}");
+                }
+                for hang in [0, 3] {
+                    let out = wrap(text, usize::from(cols), hang);
+                    for l in &out {
+                        let limit = usize::from(cols).max(hang + 8);
+                        assert!(width(l) <= limit, "{text:?} at {cols}, hang {hang}: {l:?}");
+                    }
+                    assert!(out.iter().skip(1).all(|l| l.starts_with(&" ".repeat(hang))));
+                    let kept: String = out.concat().replace(' ', "");
                     assert_eq!(kept, text.replace(' ', ""), "nothing lost at {cols}");
                 }
             }
