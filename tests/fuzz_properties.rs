@@ -61,6 +61,12 @@ fn bytes() -> impl Strategy<Value = Vec<u8>> {
     proptest::collection::vec(any::<u8>(), 0..600)
 }
 
+/// Bytes for the `*_fields` targets, which draw typed values from them: long
+/// enough for a file of several sections.
+fn field_bytes() -> impl Strategy<Value = Vec<u8>> {
+    proptest::collection::vec(any::<u8>(), 0..4096)
+}
+
 /// A CSV file: `header`, then lines of `cells`, joined by commas.
 fn csv(header: &'static str, cells: Vec<BoxedStrategy<String>>) -> impl Strategy<Value = Vec<u8>> {
     let line = cells.prop_map(|c| c.join(","));
@@ -206,5 +212,25 @@ proptest! {
             })
             .collect();
         p::holiday_toml(text.as_bytes());
+    }
+
+    #[test]
+    fn config_field_files(data in field_bytes()) {
+        p::config_fields(&data);
+    }
+
+    #[test]
+    fn holiday_field_files(data in field_bytes()) {
+        p::holiday_fields(&data);
+    }
+
+    #[test]
+    fn policy_field_files(data in field_bytes()) {
+        p::policy_fields(&data);
+    }
+
+    #[test]
+    fn settlement_field_files(data in field_bytes()) {
+        p::settlement_fields(&data);
     }
 }
