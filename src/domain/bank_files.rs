@@ -90,6 +90,29 @@ pub struct SettlementLine {
 
 pub const SETTLEMENT_HEADER: &str = "refund_ref,result,bank_ref,amount,reason";
 
+/// The line a record starts on in the file. The reader skips blank lines
+/// and places a record where its search began, before them; counting records
+/// instead would put every fault after a blank line on the wrong line.
+fn line_of(bytes: &[u8], rec: &Result<csv::StringRecord, csv::Error>, last: usize) -> usize {
+    let at = match rec {
+        Ok(r) => r.position(),
+        Err(e) => e.position(),
+    };
+    let Some(at) = at else {
+        return last + 1;
+    };
+    let text = strip_bom(bytes);
+    let start = usize::try_from(at.byte())
+        .unwrap_or(usize::MAX)
+        .min(text.len());
+    let blank = text[start..]
+        .iter()
+        .take_while(|b| matches!(b, b'\n' | b'\r'))
+        .filter(|b| **b == b'\n')
+        .count();
+    usize::try_from(at.line()).unwrap_or(last) + blank
+}
+
 pub fn read_settlement(bytes: &[u8]) -> Result<Vec<SettlementLine>, Vec<LineError>> {
     let (lines, errors) = scan_settlement(bytes);
     if errors.is_empty() {
@@ -131,8 +154,10 @@ pub fn scan_settlement(bytes: &[u8]) -> (Vec<SettlementLine>, Vec<LineError>) {
     };
     let mut out = Vec::new();
     let mut errors = Vec::new();
-    for (i, rec) in rdr.records().enumerate() {
-        let line = i + 2;
+    let mut last = 1;
+    for rec in rdr.records() {
+        let line = line_of(bytes, &rec, last);
+        last = line;
         let rec = match rec {
             Ok(r) => r,
             Err(e) => {
@@ -267,8 +292,10 @@ pub fn scan_volumes(bytes: &[u8]) -> (Vec<VolumeLine>, Vec<LineError>) {
     };
     let mut out = Vec::new();
     let mut errors = Vec::new();
-    for (i, rec) in rdr.records().enumerate() {
-        let line = i + 2;
+    let mut last = 1;
+    for rec in rdr.records() {
+        let line = line_of(bytes, &rec, last);
+        last = line;
         let rec = match rec {
             Ok(r) => r,
             Err(e) => {
@@ -372,6 +399,16 @@ mod tests {
             read_volumes(b"serial,date,amount\nX,2026-13-01,1\n,2026-01-01,1\nY,2026-01-01,-5\n")
                 .unwrap_err();
         assert_eq!(e.iter().map(|e| e.line).collect::<Vec<_>>(), [2, 3, 4]);
+    }
+
+    /// Found by the settlement_fields fuzz target: blank lines shifted the count.
+    #[test]
+    fn a_fault_after_blank_lines_is_on_its_own_line() {
+        let file = "refund_ref,result,bank_ref,amount,reason\n\nRF00000001,maybe,B1,1,\n\n\nRF00000002,success,B2,\"1\n0\",\nRF00000003,success,,1,\n";
+        let errs = read_settlement(file.as_bytes()).unwrap_err();
+        assert_eq!(errs.iter().map(|e| e.line).collect::<Vec<_>>(), [3, 6, 8]);
+        let e = read_volumes(b"serial,date,amount\n\n\nX,2026-13-01,1\n").unwrap_err();
+        assert_eq!(e.iter().map(|e| e.line).collect::<Vec<_>>(), [4]);
     }
 
     proptest::proptest! {

@@ -213,6 +213,21 @@ fn set<T>(slot: &mut T, value: Option<T>) {
     }
 }
 
+/// A model's serial pattern as the policy file gives it, matched against the
+/// whole serial and regardless of case (serials are compared upper-cased).
+/// It is parsed on its own first and anchored as parsed, not as text: as
+/// text, `X)|(Y` would close the anchoring group and take any serial ending
+/// in Y, and a verbose-mode comment (`(?x) … # note`) would swallow the `)$`
+/// put after it.
+fn serial_regex(pattern: &str) -> Option<Regex> {
+    let hir = regex_syntax::ParserBuilder::new()
+        .case_insensitive(true)
+        .build()
+        .parse(pattern)
+        .ok()?;
+    Regex::new(&format!("^(?:{hir})$")).ok()
+}
+
 impl ModelFile {
     fn into_model(self) -> Result<DeviceModel, Problem> {
         let money = |field: &str, text: &str| {
@@ -223,9 +238,7 @@ impl ModelFile {
                 )
             })
         };
-        // Anchored so a pattern can't match a serial that merely contains it.
-        let anchored = format!("^(?:{})$", self.serial_pattern);
-        let serial_pattern = Regex::new(&anchored).map_err(|_| {
+        let serial_pattern = serial_regex(&self.serial_pattern).ok_or_else(|| {
             Problem::new(
                 "policy.serial_pattern",
                 format!(
@@ -312,6 +325,34 @@ mod tests {
         assert_eq!(m.check_serial(" z1234 ").unwrap(), "Z1234");
         assert!(m.check_serial("Z12345").is_err(), "patterns are anchored");
         assert!(m.check_serial("AZ1234").is_err());
+    }
+
+    /// Found by the policy_fields fuzz target.
+    #[test]
+    fn serial_patterns_are_whole_valid_and_ignore_case() {
+        let model = |pattern: &str| {
+            let mut p = Policy::builtin();
+            p.overlay(&format!(
+                "[[model]]\ncode='Q'\nname='q'\nserial_pattern='''{pattern}'''\ndeposit='1'\ndevice_fee='0'\nmonthly_fee='0'\n"
+            ))
+            .map(|_| p.model("Q").unwrap().clone())
+        };
+        // Closing the anchoring group from inside took every serial ending in Y.
+        let err = model("X)|(Y").unwrap_err();
+        assert_eq!(err.code, "policy.serial_pattern");
+        // A verbose-mode comment is a valid pattern.
+        let m = model("(?x) LDA8 [0-9]{3} # model, then the number").unwrap();
+        assert_eq!(m.check_serial("lda8123").unwrap(), "LDA8123");
+        assert!(m.check_serial("LDA81234").is_err());
+        // Serials are compared upper-cased, so a lower-case pattern must still match.
+        let m = model("abLDA8").unwrap();
+        assert_eq!(m.check_serial("abLDA8").unwrap(), "ABLDA8");
+        assert!(m.check_serial("xABLDA8").is_err(), "still anchored");
+        let m = model("A|AB").unwrap();
+        assert!(
+            m.check_serial("AB").is_ok(),
+            "the whole serial, any alternative"
+        );
     }
 
     #[test]
