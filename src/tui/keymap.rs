@@ -67,7 +67,17 @@ impl Key {
             "pageup" => KeyCode::PageUp,
             "pagedown" => KeyCode::PageDown,
             "space" => KeyCode::Char(' '),
-            f if f.starts_with('f') && f.len() > 1 => KeyCode::F(f[1..].parse().ok()?),
+            // F1–F24 only: "f0" or "f+1" would bind a key no keyboard sends.
+            f if f.len() > 1 && f.starts_with('f') => {
+                let n = f[1..]
+                    .bytes()
+                    .all(|b| b.is_ascii_digit())
+                    .then(|| f[1..].parse::<u8>().ok())??;
+                if !(1..=24).contains(&n) {
+                    return None;
+                }
+                KeyCode::F(n)
+            }
             c if c.chars().count() == 1 => KeyCode::Char(c.chars().next()?),
             _ => return None,
         };
@@ -181,6 +191,12 @@ mod tests {
         assert_eq!(Key::parse("F10"), Some(Key::f(10)));
         assert_eq!(Key::parse("enter"), Some(Key::plain(KeyCode::Enter)));
         assert_eq!(Key::parse("ctrl-"), None);
+        // Found by the config_fields fuzz target.
+        for bad in ["f0", "f+1", "f25", "f 1", "f1.0"] {
+            assert_eq!(Key::parse(bad), None, "{bad}");
+        }
+        assert_eq!(Key::parse("f"), Some(Key::ch('f')));
+        assert_eq!(Key::parse("f24"), Some(Key::f(24)));
         assert_eq!(Key::ctrl('s').to_string(), "Ctrl-S");
         assert!(Key::ctrl('s').matches(&KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)));
         assert!(!Key::ch('s').matches(&KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)));
