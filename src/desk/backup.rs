@@ -41,9 +41,9 @@ impl Desk {
         safety_copy: &Path,
     ) -> DeskResult<store::backup::Candidate> {
         actor.require(crate::domain::permission::UseCase::Restore)?;
-        store::backup::check_candidate(from)?;
+        let checked = store::backup::check_candidate(from)?;
         store::backup::backup(&self.conn, safety_copy)?;
-        let candidate = store::backup::restore(&mut self.conn, from)?;
+        let candidate = store::backup::restore(&mut self.conn, from, checked)?;
         let name = from
             .file_name()
             .map(|n| n.to_string_lossy().to_string())

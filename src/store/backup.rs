@@ -32,6 +32,8 @@ pub struct Candidate {
     pub schema: usize,
     pub applications: i64,
     pub audit_entries: i64,
+    /// Bytes per page: a restore into a store with other pages goes in without the log.
+    pub page_size: i64,
 }
 
 /// Check a file before it may replace the store; a clear reason when it may not.
@@ -81,21 +83,18 @@ pub fn check_candidate(path: &Path) -> Result<Candidate> {
         schema: version,
         applications: conn.query_row("SELECT count(*) FROM application", [], |r| r.get(0))?,
         audit_entries: report.entries,
+        page_size: conn.pragma_query_value(None, "page_size", |r| r.get(0))?,
     })
 }
 
-fn page_size_of(path: &Path) -> Result<i64> {
-    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
-    Ok(conn.pragma_query_value(None, "page_size", |r| r.get(0))?)
-}
-
-/// Replace the store's contents with a checked file, then bring it up to date.
-pub fn restore(conn: &mut Connection, from: &Path) -> Result<Candidate> {
-    let candidate = check_candidate(from)?;
+/// Replace the store's contents with a file `check_candidate` passed (checked
+/// once: on a large store the integrity check and audit verification take minutes),
+/// then bring it up to date.
+pub fn restore(conn: &mut Connection, from: &Path, candidate: Candidate) -> Result<Candidate> {
     // SQLite cannot copy pages of another size into a store in WAL mode (a
     // store made before 16 KiB pages, or a backup of one): the copy goes in
     // without the log, which needs the store to itself.
-    let other_size = page_size_of(from)?
+    let other_size = candidate.page_size
         != conn.pragma_query_value(None, "page_size", |r| r.get::<_, i64>(0))?;
     if other_size {
         let mode: String = conn
