@@ -357,15 +357,17 @@ impl DeferredIndexes {
         self.indexes.is_empty()
     }
 
-    /// Build every index again; `after` runs after each one (to commit it).
+    /// Build every index again; `after` runs after each one (to commit it),
+    /// told the seconds the index took.
     pub fn rebuild(
         self,
         conn: &Connection,
-        after: &mut dyn FnMut(usize, &str) -> rusqlite::Result<()>,
+        after: &mut dyn FnMut(usize, &str, f64) -> rusqlite::Result<()>,
     ) -> Result<()> {
         for (i, (name, sql)) in self.indexes.iter().enumerate() {
+            let clock = std::time::Instant::now();
             conn.execute_batch(sql)?;
-            after(i, name)?;
+            after(i, name, clock.elapsed().as_secs_f64())?;
         }
         Ok(())
     }
