@@ -18,7 +18,7 @@ pub struct Config {
     pub pickup_point: Option<String>,
     /// The service phone merchants can call, shown in help.
     pub service_phone: String,
-    /// Key overrides: `"form.save" = "ctrl-w"`.
+    /// Key overrides by command id: `"appform.save" = "ctrl-w"`.
     pub keys: BTreeMap<String, String>,
 }
 

@@ -1207,3 +1207,45 @@ fn a_closed_pipe_loses_no_message_and_panics_nothing() {
     );
     assert_eq!(pending(&env), 0);
 }
+
+#[test]
+fn keys_lists_every_command_with_its_key_and_takes_the_config_overrides() {
+    let env = Env::new();
+    let listed = env.run(&["keys"]).ok();
+    let line = |run: &Run, id: &str| {
+        run.stdout
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(id))
+            .unwrap_or_else(|| panic!("{id} listed: {}", run.stdout))
+            .to_string()
+    };
+    assert!(line(&listed, "home.new").contains(" n "), "{listed:#?}");
+    assert!(line(&listed, "appform.save").contains("Ctrl-S"));
+    assert!(line(&listed, "kiosk.help").contains("F1 / ?"));
+    std::fs::write(
+        env.config.join("config.toml"),
+        "language = \"zh\"\n[keys]\n\"home.new\" = \"ctrl-n\"\n",
+    )
+    .unwrap();
+    let changed = env.run(&["keys"]).ok();
+    assert!(
+        line(&changed, "home.new").contains("Ctrl-N"),
+        "{changed:#?}"
+    );
+    assert!(
+        line(&changed, "appform.save").contains("保存"),
+        "{changed:#?}"
+    );
+    // A misspelt command is refused by name, with the screen's real ones.
+    std::fs::write(
+        env.config.join("config.toml"),
+        "[keys]\n\"home.neww\" = \"ctrl-n\"\n",
+    )
+    .unwrap();
+    let bad = env.run(&["keys"]).code(1);
+    assert!(
+        bad.stderr.contains("keys.home.neww: there is no command")
+            && bad.stderr.contains("home.new,"),
+        "{bad:#?}"
+    );
+}

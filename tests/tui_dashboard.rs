@@ -164,6 +164,21 @@ fn while_a_search_is_typed_the_count_waits_for_enter() {
 }
 
 #[test]
+fn help_in_the_search_box_says_what_esc_does_there_once() {
+    let mut rig = dashboard(Lang::En, false, SUPERVISOR);
+    rig.type_text("/").press(KeyCode::F(1));
+    let help = rig.screen(100, 30);
+    let overlay: Vec<&str> = help.lines().filter(|l| l.contains('│')).collect();
+    let esc: Vec<&&str> = overlay.iter().filter(|l| l.contains(" Esc ")).collect();
+    assert_eq!(esc.len(), 1, "{help}");
+    assert!(
+        esc[0].contains("Clear search") && !help.contains("Back"),
+        "{help}"
+    );
+    assert!(help.contains("Ctrl-C") && help.contains("F1"), "{help}");
+}
+
+#[test]
 fn typing_in_search_never_fires_shortcuts() {
     let mut rig = dashboard(Lang::En, false, SUPERVISOR);
     rig.type_text("/").type_text("xiso?");

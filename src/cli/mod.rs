@@ -5,6 +5,7 @@ mod admin;
 mod app;
 mod calendar;
 mod check;
+mod keys;
 mod money;
 mod output;
 mod secret;
@@ -95,6 +96,8 @@ pub enum Command {
     Audit(admin::AuditCommand),
     /// The merchant kiosk: merchants check their own terminal and deposit; a staff PIN leaves it.
     Kiosk,
+    /// Every screen's commands and their keys: the names config.toml's [keys] takes.
+    Keys,
 }
 
 /// Parse, run, and turn the outcome into an exit code.
@@ -231,5 +234,6 @@ fn run(cli: Cli, command: String) -> anyhow::Result<i32> {
             Ok(0)
         }
         Some(Command::Kiosk) => anyhow::bail!("posdesk kiosk needs a terminal"),
+        Some(Command::Keys) => keys::run(),
     }
 }

@@ -50,7 +50,7 @@ macro_rules! cx {
 
 impl App {
     pub fn new(desk: Desk, config: Config, t: I18n, theme: Theme) -> anyhow::Result<App> {
-        let keys = KeyOverrides::from_config(&config.keys)
+        let keys = KeyOverrides::from_config(&config.keys, &screens::command_ids())
             .map_err(|e| anyhow::anyhow!("config.toml: {e}"))?;
         let first = screens::start_screen(&desk);
         let now = Instant::now();

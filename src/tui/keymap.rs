@@ -2,7 +2,7 @@
 //! footer, the `?` overlay and key dispatch all read that one table.
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -155,9 +155,17 @@ pub struct KeyOverrides {
 }
 
 impl KeyOverrides {
-    pub fn from_config(keys: &BTreeMap<String, String>) -> Result<KeyOverrides, String> {
+    /// The overrides a config names, each for one of the `commands` there are
+    /// (a misspelt command would otherwise be ignored without a word).
+    pub fn from_config(
+        keys: &BTreeMap<String, String>,
+        commands: &BTreeSet<&str>,
+    ) -> Result<KeyOverrides, String> {
         let mut map = BTreeMap::new();
         for (id, text) in keys {
+            if !commands.contains(id.as_str()) {
+                return Err(unknown_command(id, commands));
+            }
             let key =
                 Key::parse(text).ok_or_else(|| format!("keys.{id}: {text:?} is not a key"))?;
             map.insert(id.clone(), key);
@@ -173,6 +181,34 @@ impl KeyOverrides {
                 None => *b,
             })
             .collect()
+    }
+}
+
+/// What to say of a command id no screen has: the commands of the screen
+/// it names, or the screens there are.
+fn unknown_command(id: &str, commands: &BTreeSet<&str>) -> String {
+    let screen = id.split('.').next().unwrap_or_default();
+    let same: Vec<&str> = commands
+        .iter()
+        .copied()
+        .filter(|c| c.split('.').next() == Some(screen))
+        .collect();
+    if same.is_empty() {
+        let screens: BTreeSet<&str> = commands
+            .iter()
+            .filter_map(|c| c.split('.').next())
+            .collect();
+        let screens: Vec<&str> = screens.into_iter().collect();
+        format!(
+            "keys.{id}: there is no command {id:?}; a command is a screen and its command, \
+             as in \"home.new\" (screens: {})",
+            screens.join(", ")
+        )
+    } else {
+        format!(
+            "keys.{id}: there is no command {id:?}; {screen}'s commands are {}",
+            same.join(", ")
+        )
     }
 }
 
@@ -207,10 +243,25 @@ mod tests {
         let table = [Binding::new(Key::ctrl('s'), "form.save", "key.save")];
         let mut cfg = BTreeMap::new();
         cfg.insert("form.save".to_string(), "ctrl-w".to_string());
-        let o = KeyOverrides::from_config(&cfg).unwrap();
+        let commands = BTreeSet::from(["form.save", "form.next", "home.new"]);
+        let o = KeyOverrides::from_config(&cfg, &commands).unwrap();
         let t = o.resolve(&table);
         assert_eq!(t[0].key, Key::ctrl('w'));
         cfg.insert("form.save".to_string(), "hyper-q".to_string());
-        assert!(KeyOverrides::from_config(&cfg).is_err());
+        assert!(KeyOverrides::from_config(&cfg, &commands).is_err());
+    }
+
+    #[test]
+    fn a_command_no_screen_has_is_refused_by_name() {
+        let commands = BTreeSet::from(["form.save", "form.next", "home.new"]);
+        let mut cfg = BTreeMap::new();
+        cfg.insert("form.sav".to_string(), "ctrl-w".to_string());
+        let e = KeyOverrides::from_config(&cfg, &commands).unwrap_err();
+        assert!(e.starts_with("keys.form.sav: there is no command"), "{e}");
+        assert!(e.contains("form.next, form.save"), "{e}");
+        let mut cfg = BTreeMap::new();
+        cfg.insert("save".to_string(), "ctrl-w".to_string());
+        let e = KeyOverrides::from_config(&cfg, &commands).unwrap_err();
+        assert!(e.contains("(screens: form, home)"), "{e}");
     }
 }

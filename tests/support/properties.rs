@@ -529,13 +529,10 @@ const LANGUAGES: &[&str] = &["zh-CN", "en", "zh", "en-GB", "fr"];
 const THEMES: &[&str] = &["color", "mono", "Mono", "colour"];
 const PICKUP_POINTS: &[&str] = &["SH-01", "北京朝阳", "p"];
 const PHONES: &[&str] = &["95516", "400-800-1234", "+86 21 5555 0000"];
-const KEY_IDS: &[&str] = &[
-    "form.save",
-    "home.quit",
-    "refund.confirm",
-    "kiosk.help",
-    "x",
-];
+/// Commands a `[keys]` table may name…
+const COMMANDS: &[&str] = &["appform.save", "home.new", "refund.confirm", "kiosk.help"];
+/// …and misspelt or made-up ones the key map must refuse.
+const NOT_COMMANDS: &[&str] = &["form.save", "home.quit", "appform.", "x", "HOME.NEW"];
 const NAMED_KEYS: &[&str] = &[
     "enter", "esc", "tab", "backtab", "up", "down", "left", "right", "pageup", "pagedown", "space",
 ];
@@ -643,7 +640,13 @@ impl ConfigFile {
             keys: d.field(true, Kind::Table, |d| {
                 let mut keys = BTreeMap::new();
                 for _ in 0..d.int(0..=4u8)? {
-                    let id = d.text(KEY_IDS)?;
+                    let id = if !d.fault(6)? {
+                        d.pick(COMMANDS)?.to_string()
+                    } else if d.coin()? {
+                        d.pick(NOT_COMMANDS)?.to_string()
+                    } else {
+                        d.odd_text()?
+                    };
                     keys.insert(id, key_text(d)?);
                 }
                 Ok(keys)
@@ -869,13 +872,25 @@ pub fn config_fields(data: &[u8]) {
 }
 
 /// The key map takes every key the config names, and refuses a config with
-/// one that is not a key, naming it.
+/// one that is not a key, or for a command no screen has, naming it.
 fn config_keys_hold(file: &ConfigFile, config: &Config, text: &str) {
     let verdicts: Vec<(&String, Option<bool>)> = match &file.keys {
-        Field::Given(keys) => keys.iter().map(|(id, k)| (id, k.valid)).collect(),
+        Field::Given(keys) => keys
+            .iter()
+            .map(|(id, k)| {
+                let verdict = if COMMANDS.contains(&id.as_str()) {
+                    k.valid
+                } else if NOT_COMMANDS.contains(&id.as_str()) {
+                    Some(false)
+                } else {
+                    None // odd text: whether a screen has it is the key table's to say
+                };
+                (id, verdict)
+            })
+            .collect(),
         _ => Vec::new(),
     };
-    match KeyOverrides::from_config(&config.keys) {
+    match KeyOverrides::from_config(&config.keys, &posdesk::tui::screens::command_ids()) {
         Ok(_) => assert!(
             verdicts.iter().all(|(_, v)| *v != Some(false)),
             "took a key that is not one:\n{text}"

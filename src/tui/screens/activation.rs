@@ -21,7 +21,7 @@ pub struct Activation {
     error: Option<String>,
 }
 
-const KEYS: &[Binding] = &[
+pub(crate) const KEYS: &[Binding] = &[
     Binding::new(
         Key::plain(KeyCode::Enter),
         "activation.activate",

@@ -35,7 +35,7 @@ pub struct BindDevice {
     refused: Option<(String, String)>,
 }
 
-const KEYS: &[Binding] = &[
+pub(crate) const KEYS: &[Binding] = &[
     Binding::new(Key::plain(KeyCode::Enter), "binding.bind", "binding.bind"),
     Binding::new(Key::plain(KeyCode::Tab), "binding.switch", "binding.switch"),
     Binding::new(Key::plain(KeyCode::Esc), "binding.back", "key.back"),

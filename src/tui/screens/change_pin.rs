@@ -23,7 +23,7 @@ pub struct ChangePin {
     error: Option<String>,
 }
 
-const KEYS: &[Binding] = &[
+pub(crate) const KEYS: &[Binding] = &[
     Binding::new(
         Key::plain(KeyCode::Enter),
         "change_pin.enter",

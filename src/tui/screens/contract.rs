@@ -47,7 +47,7 @@ pub struct Contract {
     page: usize,
 }
 
-const KEYS: &[Binding] = &[
+pub(crate) const KEYS: &[Binding] = &[
     Binding::new(
         Key::plain(KeyCode::Enter),
         "contract.sign",

@@ -25,7 +25,7 @@ pub struct Detail {
     choosing_reveal: bool,
 }
 
-const KEYS: &[Binding] = &[
+pub(crate) const KEYS: &[Binding] = &[
     Binding::new(
         Key::plain(KeyCode::Enter),
         "detail.next",
@@ -40,7 +40,7 @@ const KEYS: &[Binding] = &[
 ];
 
 /// After `r`: which number to show in full.
-const REVEAL_KEYS: &[Binding] = &[
+pub(crate) const REVEAL_KEYS: &[Binding] = &[
     Binding::new(Key::ch('1'), "reveal.id_number", "reveal.id_number"),
     Binding::new(Key::ch('2'), "reveal.card_number", "reveal.card_number"),
     Binding::new(Key::ch('3'), "reveal.phone", "reveal.phone"),

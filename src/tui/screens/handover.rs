@@ -31,7 +31,7 @@ pub struct HandOver {
     error: Option<String>,
 }
 
-const KEYS: &[Binding] = &[
+pub(crate) const KEYS: &[Binding] = &[
     Binding::new(
         Key::plain(KeyCode::Enter),
         "handover.hand_over",

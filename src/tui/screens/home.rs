@@ -47,7 +47,7 @@ pub struct Home {
     point: String,
 }
 
-const KEYS: &[Binding] = &[
+pub(crate) const KEYS: &[Binding] = &[
     Binding::new(Key::ch('n'), "home.new", "home.new"),
     Binding::new(Key::ch('/'), "home.find", "home.find"),
     Binding::new(Key::plain(KeyCode::Enter), "home.open", "key.open"),
@@ -65,7 +65,7 @@ const KEYS: &[Binding] = &[
     ),
 ];
 
-const FIND_KEYS: &[Binding] = &[
+pub(crate) const FIND_KEYS: &[Binding] = &[
     Binding::new(Key::plain(KeyCode::Enter), "home.open", "key.open"),
     Binding::new(Key::plain(KeyCode::Esc), "home.clear", "home.clear_find"),
     Binding::extra(Key::plain(KeyCode::Up), "home.up", "key.up"),

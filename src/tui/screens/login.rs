@@ -22,13 +22,13 @@ pub struct Login {
     pub hint: Option<String>,
 }
 
-const KEYS: &[Binding] = &[
+pub(crate) const KEYS: &[Binding] = &[
     Binding::new(Key::plain(KeyCode::Enter), "login.submit", "key.login"),
     Binding::new(Key::plain(KeyCode::Tab), "login.next", "key.next_field"),
     Binding::extra(Key::plain(KeyCode::BackTab), "login.prev", "key.prev_field"),
 ];
 
-const LOCK_KEYS: &[Binding] = &[
+pub(crate) const LOCK_KEYS: &[Binding] = &[
     Binding::new(Key::plain(KeyCode::Enter), "login.submit", "key.unlock"),
     Binding::new(Key::plain(KeyCode::Esc), "login.switch", "key.switch_user"),
 ];

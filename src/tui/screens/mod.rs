@@ -18,8 +18,60 @@ pub mod refund;
 pub mod review;
 pub mod welcome;
 
+use super::keymap::Binding;
 use super::screen::Screen;
 use crate::desk::Desk;
+use std::collections::BTreeSet;
+
+/// Every screen's key tables: the commands a config's `[keys]` may name.
+const KEY_TABLES: &[&[Binding]] = &[
+    activation::KEYS,
+    application_form::KEYS,
+    bank::export::KEYS,
+    bank::import::KEYS,
+    binding::KEYS,
+    change_pin::KEYS,
+    checklist::KEYS,
+    checklist::NOTE_KEYS,
+    checklist::CODE_KEYS,
+    contract::KEYS,
+    dashboard::KEYS,
+    dashboard::SEARCH_KEYS,
+    detail::KEYS,
+    detail::REVEAL_KEYS,
+    fees::KEYS,
+    handover::KEYS,
+    home::KEYS,
+    home::FIND_KEYS,
+    kiosk::PROMPT_KEYS,
+    kiosk::RESULT_KEYS,
+    kiosk::HELP_KEYS,
+    kiosk::exit::KEYS,
+    login::KEYS,
+    login::LOCK_KEYS,
+    refund::VIEW_KEYS,
+    refund::CARD_KEYS,
+    refund::REASON_KEYS,
+    review::KEYS,
+    review::APPROVE_KEYS,
+    review::REJECT_KEYS,
+    welcome::KEYS,
+    welcome::SETUP_KEYS,
+    crate::tui::widgets::dialog::KEYS,
+];
+
+/// Every screen's key tables, as declared (before config overrides).
+pub fn key_tables() -> &'static [&'static [Binding]] {
+    KEY_TABLES
+}
+
+/// The id of every command a key can be bound to (`home.new`, `appform.save` …).
+pub fn command_ids() -> BTreeSet<&'static str> {
+    KEY_TABLES
+        .iter()
+        .flat_map(|table| table.iter().map(|b| b.id))
+        .collect()
+}
 
 /// An empty store offers to set itself up; otherwise staff log in.
 pub fn start_screen(desk: &Desk) -> Box<dyn Screen> {
@@ -130,4 +182,41 @@ pub fn state_label(cx: &Cx, state: &str) -> String {
         }
     }
     state.to_string()
+}
+
+#[cfg(test)]
+mod key_table_tests {
+    use super::*;
+
+    /// A key table left out of `KEY_TABLES` would make its commands
+    /// impossible to rebind (config refuses ids it does not know).
+    #[test]
+    fn every_key_table_is_listed() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/tui");
+        let mut declared = 0;
+        let mut stack = vec![root];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    declared += text
+                        .lines()
+                        .filter(|l| l.trim_start().starts_with("pub(crate) const"))
+                        .filter(|l| l.contains(": &[Binding] = &["))
+                        .count();
+                }
+            }
+        }
+        assert_eq!(
+            declared,
+            KEY_TABLES.len(),
+            "a key table is missing from KEY_TABLES"
+        );
+        let ids = command_ids();
+        assert!(ids.contains("home.new") && ids.contains("confirm.no"));
+        assert!(ids.iter().all(|id| id.contains('.')), "{ids:?}");
+    }
 }

@@ -23,7 +23,7 @@ pub struct Welcome {
     selected: usize,
 }
 
-const KEYS: &[Binding] = &[
+pub(crate) const KEYS: &[Binding] = &[
     Binding::new(Key::plain(KeyCode::Enter), "welcome.choose", "key.choose"),
     Binding::new(Key::ch('d'), "welcome.demo", "welcome.demo_key"),
     Binding::new(Key::ch('s'), "welcome.setup", "welcome.setup_key"),
@@ -124,7 +124,7 @@ pub struct Setup {
     error: Option<String>,
 }
 
-const SETUP_KEYS: &[Binding] = &[
+pub(crate) const SETUP_KEYS: &[Binding] = &[
     Binding::new(Key::ctrl('s'), "setup.save", "key.save"),
     Binding::new(Key::plain(KeyCode::Tab), "setup.next", "key.next_field"),
     Binding::new(Key::plain(KeyCode::Esc), "setup.back", "key.back"),

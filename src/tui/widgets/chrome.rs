@@ -93,16 +93,16 @@ impl Chrome<'_> {
         bindings: &[Binding],
         typing: bool,
     ) {
-        let globals: [(String, &str); 3] = [
+        // Esc is not among them: each screen says what Esc does there, and
+        // where it does nothing (home, the lock screen) it is not offered.
+        let globals: [(String, &str); 2] = [
             (if typing { "F1" } else { "F1 / ?" }.into(), "key.help"),
-            ("Esc".into(), "key.back"),
             ("Ctrl-C".into(), "key.quit"),
         ];
         let mut entries: Vec<(String, String)> = bindings
             .iter()
             .map(|b| (b.key.to_string(), self.t.t(b.help).to_string()))
             .collect();
-        // A global key the screen already lists (its own Esc → back) once only.
         for (k, d) in &globals {
             let entry = (k.clone(), self.t.t(d).to_string());
             if !entries.contains(&entry) {

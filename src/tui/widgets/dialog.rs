@@ -16,7 +16,7 @@ pub struct Confirm {
     pub tag: &'static str,
 }
 
-const KEYS: &[Binding] = &[
+pub(crate) const KEYS: &[Binding] = &[
     Binding::new(Key::plain(KeyCode::Enter), "confirm.yes", "key.yes"),
     Binding::new(Key::ch('y'), "confirm.yes", "key.yes"),
     Binding::new(Key::ch('n'), "confirm.no", "key.no"),

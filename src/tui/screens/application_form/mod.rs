@@ -39,7 +39,7 @@ pub struct ApplicationFormScreen {
 
 use drafts::ASK_LUHN;
 
-const KEYS: &[Binding] = &[
+pub(crate) const KEYS: &[Binding] = &[
     Binding::new(Key::ctrl('s'), "appform.save", "key.save"),
     Binding::new(
         Key::plain(KeyCode::PageDown),

@@ -23,7 +23,7 @@ pub struct BatchExport {
 }
 
 /// The file name is always being typed, so no letter keys here.
-const KEYS: &[Binding] = &[
+pub(crate) const KEYS: &[Binding] = &[
     Binding::new(Key::plain(KeyCode::Enter), "bank.export", "bank.export_key"),
     Binding::new(Key::plain(KeyCode::Esc), "bank.back", "key.back"),
 ];

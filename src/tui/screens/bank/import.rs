@@ -23,7 +23,7 @@ pub struct SettlementImport {
 }
 
 /// The path is always being typed, so no letter keys here.
-const KEYS: &[Binding] = &[
+pub(crate) const KEYS: &[Binding] = &[
     Binding::new(Key::plain(KeyCode::Enter), "bank.import", "bank.import_key"),
     Binding::new(Key::plain(KeyCode::Esc), "bank.back", "key.back"),
     Binding::extra(Key::plain(KeyCode::Down), "bank.down", "key.down"),

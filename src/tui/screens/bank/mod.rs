@@ -2,8 +2,8 @@
 //! the settlement import. A clerk is refused before either screen opens (and
 //! the desk would refuse them again).
 
-mod export;
-mod import;
+pub(crate) mod export;
+pub(crate) mod import;
 
 pub use export::BatchExport;
 pub use import::SettlementImport;

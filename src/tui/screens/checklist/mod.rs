@@ -64,7 +64,7 @@ pub struct Checklist {
     message: Option<(Meaning, String)>,
 }
 
-const KEYS: &[Binding] = &[
+pub(crate) const KEYS: &[Binding] = &[
     Binding::new(Key::plain(KeyCode::Enter), "verify.pass", "verify.key_pass"),
     Binding::new(Key::ch('f'), "verify.fail", "verify.key_fail"),
     Binding::new(Key::ch('s'), "verify.send_code", "verify.key_send_code"),
@@ -74,7 +74,7 @@ const KEYS: &[Binding] = &[
     Binding::extra(Key::plain(KeyCode::Down), "verify.down", "key.down"),
 ];
 
-const NOTE_KEYS: &[Binding] = &[
+pub(crate) const NOTE_KEYS: &[Binding] = &[
     Binding::new(
         Key::plain(KeyCode::Enter),
         "verify.record",
@@ -87,7 +87,7 @@ const NOTE_KEYS: &[Binding] = &[
     ),
 ];
 
-const CODE_KEYS: &[Binding] = &[
+pub(crate) const CODE_KEYS: &[Binding] = &[
     Binding::new(
         Key::plain(KeyCode::Enter),
         "verify.record",

@@ -42,7 +42,7 @@ pub struct Dashboard {
     today: NaiveDate,
 }
 
-const KEYS: &[Binding] = &[
+pub(crate) const KEYS: &[Binding] = &[
     Binding::new(Key::plain(KeyCode::Enter), "dashboard.open", "key.open"),
     Binding::new(Key::ch('/'), "dashboard.search", "dashboard.search_key"),
     Binding::new(Key::ch('s'), "dashboard.state", "dashboard.state_key"),
@@ -69,7 +69,7 @@ const KEYS: &[Binding] = &[
 ];
 
 /// While the search box has the focus, letters are text.
-const SEARCH_KEYS: &[Binding] = &[
+pub(crate) const SEARCH_KEYS: &[Binding] = &[
     Binding::new(
         Key::plain(KeyCode::Enter),
         "dashboard.search_go",

@@ -31,7 +31,7 @@ pub struct Fees {
     pending: Option<Fen>,
 }
 
-const KEYS: &[Binding] = &[
+pub(crate) const KEYS: &[Binding] = &[
     Binding::new(
         Key::plain(KeyCode::Enter),
         "fees.take",

@@ -26,7 +26,7 @@ pub struct ExitPrompt {
     last_key: Instant,
 }
 
-const KEYS: &[Binding] = &[
+pub(crate) const KEYS: &[Binding] = &[
     Binding::new(
         Key::plain(KeyCode::Enter),
         "kiosk_exit.submit",

@@ -4,7 +4,7 @@
 //! an unknown phone and a wrong ID, waits a minute after 5 wrong tries, clears
 //! itself after 60 idle seconds, and only a staff PIN leaves it.
 
-mod exit;
+pub(crate) mod exit;
 mod help;
 mod lookup;
 mod result;
@@ -76,7 +76,7 @@ pub struct Kiosk {
     last_key: Instant,
 }
 
-const PROMPT_KEYS: &[Binding] = &[
+pub(crate) const PROMPT_KEYS: &[Binding] = &[
     Binding::new(
         Key::plain(KeyCode::Enter),
         "kiosk.look_up",
@@ -90,7 +90,7 @@ const PROMPT_KEYS: &[Binding] = &[
     Binding::extra(Key::ctrl('c'), "kiosk.staff", "kiosk.key.staff"),
 ];
 
-const RESULT_KEYS: &[Binding] = &[
+pub(crate) const RESULT_KEYS: &[Binding] = &[
     Binding::new(Key::plain(KeyCode::Enter), "kiosk.done", "kiosk.key.done"),
     Binding::extra(Key::plain(KeyCode::Esc), "kiosk.done", "kiosk.key.done"),
     Binding::extra(Key::f(1), "kiosk.help", "kiosk.key.help"),
@@ -98,7 +98,7 @@ const RESULT_KEYS: &[Binding] = &[
     Binding::extra(Key::ctrl('c'), "kiosk.staff", "kiosk.key.staff"),
 ];
 
-const HELP_KEYS: &[Binding] = &[
+pub(crate) const HELP_KEYS: &[Binding] = &[
     Binding::new(Key::plain(KeyCode::Esc), "kiosk.back", "key.back"),
     Binding::new(Key::plain(KeyCode::Down), "kiosk.down", "key.down"),
     Binding::new(Key::plain(KeyCode::Up), "kiosk.up", "key.up"),

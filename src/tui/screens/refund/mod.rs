@@ -45,7 +45,7 @@ pub struct Refund {
     pending: Option<i64>,
 }
 
-const VIEW_KEYS: &[Binding] = &[
+pub(crate) const VIEW_KEYS: &[Binding] = &[
     Binding::new(Key::ch('r'), "refund.request", "refund_screen.key_request"),
     Binding::new(Key::ch('c'), "refund.confirm", "refund_screen.key_confirm"),
     Binding::new(Key::ch('f'), "refund.fees", "refund_screen.key_fees"),
@@ -55,7 +55,7 @@ const VIEW_KEYS: &[Binding] = &[
     Binding::new(Key::plain(KeyCode::Esc), "refund.back", "key.back"),
 ];
 
-const CARD_KEYS: &[Binding] = &[
+pub(crate) const CARD_KEYS: &[Binding] = &[
     Binding::new(
         Key::plain(KeyCode::Enter),
         "refund_card.submit",
@@ -94,7 +94,7 @@ const CARD_KEYS: &[Binding] = &[
     Binding::extra(Key::ch('2'), "refund_card.new", "refund_screen.card_new"),
 ];
 
-const REASON_KEYS: &[Binding] = &[
+pub(crate) const REASON_KEYS: &[Binding] = &[
     Binding::new(
         Key::plain(KeyCode::Enter),
         "refund_reason.submit",

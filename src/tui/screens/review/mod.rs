@@ -36,7 +36,7 @@ pub struct Review {
     scroll: u16,
 }
 
-const KEYS: &[Binding] = &[
+pub(crate) const KEYS: &[Binding] = &[
     Binding::new(Key::ch('a'), "review.approve", "approval.key_approve"),
     Binding::new(Key::ch('r'), "review.reject", "approval.key_reject"),
     Binding::new(Key::plain(KeyCode::Esc), "review.back", "key.back"),
@@ -44,7 +44,7 @@ const KEYS: &[Binding] = &[
     Binding::extra(Key::plain(KeyCode::Up), "review.up", "key.up"),
 ];
 
-const APPROVE_KEYS: &[Binding] = &[
+pub(crate) const APPROVE_KEYS: &[Binding] = &[
     Binding::new(
         Key::plain(KeyCode::Enter),
         "review.confirm",
@@ -57,7 +57,7 @@ const APPROVE_KEYS: &[Binding] = &[
     ),
 ];
 
-const REJECT_KEYS: &[Binding] = &[
+pub(crate) const REJECT_KEYS: &[Binding] = &[
     Binding::new(
         Key::plain(KeyCode::Enter),
         "review.confirm",
