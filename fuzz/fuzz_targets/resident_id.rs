@@ -1,6 +1,6 @@
 #![no_main]
 
-#[path = "../../tests/support/properties.rs"]
+#[path = "../../tests/support/properties/mod.rs"]
 mod properties;
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| properties::resident_id(data));
