@@ -37,7 +37,10 @@ impl Default for Config {
 
 impl Config {
     pub fn from_toml_str(text: &str) -> Result<Config, String> {
-        toml::from_str(text).map_err(|e| e.message().to_string())
+        toml::from_str(text).map_err(|e| match crate::domain::toml_mistake::describe(text, &e) {
+            (Some(line), detail) => format!("line {line}: {detail}"),
+            (None, detail) => detail,
+        })
     }
 
     /// `config.toml` in `dir`, or the defaults when there is none.

@@ -68,18 +68,15 @@ impl BinTable {
     /// with the line it is on; unknown keys are mistakes too.
     pub fn from_toml_str(s: &str) -> Result<BinTable, Problem> {
         let file: BinFile = toml::from_str(s).map_err(|e| {
-            let place = e
-                .span()
-                .map(|span| format!(" on line {}", line_of(s, span.start)))
-                .unwrap_or_default();
+            let (line, detail) = super::toml_mistake::describe(s, &e);
+            let place = line.map(|l| format!(" on line {l}")).unwrap_or_default();
             table_problem(format!(
-                "The bank card list has a mistake{place}: {}.",
-                e.message().trim_end_matches('.')
+                "The bank card list has a mistake{place}: {detail}."
             ))
         })?;
         let mut table = BinTable::default();
         for spanned in file.bin {
-            let line = line_of(s, spanned.span().start);
+            let line = super::toml_mistake::line_of(s, spanned.span().start);
             let entry = spanned.into_inner();
             let fault = if !(MIN_PREFIX_LEN..=MAX_PREFIX_LEN).contains(&entry.prefix.len())
                 || !entry.prefix.bytes().all(|b| b.is_ascii_digit())
@@ -155,12 +152,6 @@ impl BinTable {
 
 fn table_problem(message: String) -> Problem {
     Problem::new("card.bin_table", message)
-}
-
-/// 1-based line of a byte offset.
-fn line_of(s: &str, offset: usize) -> usize {
-    let end = offset.min(s.len());
-    s.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1
 }
 
 /// A card number of 15 to 19 digits.

@@ -255,17 +255,11 @@ fn range_text((start, end): (NaiveDate, NaiveDate)) -> String {
 }
 
 fn file_problem(s: &str, e: &toml::de::Error) -> Problem {
-    let detail = e.message().trim().replace('\n', " ");
-    let detail = detail.trim_end_matches('.');
-    let line = e
-        .span()
-        .and_then(|span| s.get(..span.start))
-        .map(|before| before.matches('\n').count() + 1);
-    let message = match line {
-        Some(line) => format!("The holiday file could not be read at line {line}: {detail}."),
-        None => format!("The holiday file could not be read: {detail}."),
-    };
-    Problem::new("calendar.file", message)
+    let place = super::toml_mistake::place_and_detail(s, e);
+    Problem::new(
+        "calendar.file",
+        format!("The holiday file could not be read{place}."),
+    )
 }
 
 /// A date written exactly as `YYYY-MM-DD`.

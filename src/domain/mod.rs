@@ -16,3 +16,4 @@ pub mod policy;
 pub mod problem;
 pub mod refund;
 pub mod resident_id;
+pub mod toml_mistake;

@@ -3,6 +3,7 @@
 
 use super::money::Fen;
 use super::problem::Problem;
+use super::toml_mistake::{amount_text, some_amount_text};
 use regex::Regex;
 use serde::Deserialize;
 
@@ -73,9 +74,13 @@ struct ModelFile {
     code: String,
     name: String,
     serial_pattern: String,
+    #[serde(deserialize_with = "amount_text")]
     deposit: String,
+    #[serde(deserialize_with = "amount_text")]
     device_fee: String,
+    #[serde(deserialize_with = "amount_text")]
     monthly_fee: String,
+    #[serde(default, deserialize_with = "some_amount_text")]
     volume_target: Option<String>,
     volume_days: Option<u32>,
 }
@@ -120,9 +125,10 @@ impl Policy {
 
     fn overlay_in_place(&mut self, text: &str) -> Result<(), Problem> {
         let file: PolicyFile = toml::from_str(text).map_err(|e| {
+            let place = super::toml_mistake::place_and_detail(text, &e);
             Problem::new(
                 "policy.file",
-                format!("The policy file cannot be read: {}", e.message()),
+                format!("The policy file cannot be read{place}."),
             )
         })?;
         let r = file.rules.unwrap_or_default();
@@ -353,6 +359,22 @@ mod tests {
             m.check_serial("AB").is_ok(),
             "the whole serial, any alternative"
         );
+    }
+
+    #[test]
+    fn an_amount_as_a_bare_number_is_refused_with_its_line_and_how_to_write_it() {
+        let mut p = Policy::builtin();
+        let before = p.clone();
+        let err = p
+            .overlay("[[model]]\ncode='Q'\nname='q'\nserial_pattern='Q'\ndeposit=299\ndevice_fee='0'\nmonthly_fee='0'\n")
+            .unwrap_err();
+        assert_eq!(err.code, "policy.file");
+        assert!(
+            err.message.contains("at line 5") && err.message.contains("\"299.00\""),
+            "{}",
+            err.message
+        );
+        assert_eq!(p.rules, before.rules);
     }
 
     #[test]
