@@ -206,6 +206,12 @@ pub fn set_cache(conn: &Connection, kib: i64) -> Result<()> {
     Ok(())
 }
 
+/// How many helper threads SQLite may sort with from now on.
+pub fn set_sort_helpers(conn: &Connection, threads: i64) -> Result<()> {
+    conn.execute_batch(&format!("PRAGMA threads = {threads};"))?;
+    Ok(())
+}
+
 /// Put the settings back, and fold the load's write-ahead log into the store.
 pub fn restore(conn: &Connection, before: BulkPragmas) -> Result<()> {
     conn.execute_batch(&format!(
