@@ -182,6 +182,9 @@ fn main() {
             term.wait("the queue", |s| {
                 shows(s, &Shown::Queue) && !s.contains("Found ")
             });
+            // Esc and `/` back to back read as Alt-/ (an escape sequence);
+            // when Esc changed nothing on screen the wait above is no gap.
+            std::thread::sleep(Duration::from_millis(60));
             term.send("/");
             // The footer offers "Clear find" once the box has the keys.
             term.wait("the find box", |s| s.contains("Clear find"));
