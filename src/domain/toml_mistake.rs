@@ -45,22 +45,23 @@ where
             Ok(v.to_string())
         }
         fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<String, E> {
-            Err(E::custom(format!(
-                "an amount is written in yuan and in quotes, as in \"{v}.00\", not {v}"
-            )))
+            Err(bare(&format!("{v}.00"), v))
         }
         fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<String, E> {
-            Err(E::custom(format!(
-                "an amount is written in yuan and in quotes, as in \"{v}.00\", not {v}"
-            )))
+            Err(bare(&format!("{v}.00"), v))
         }
         fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<String, E> {
-            Err(E::custom(format!(
-                "an amount is written in yuan and in quotes, as in \"{v:.2}\", not {v}"
-            )))
+            Err(bare(&format!("{v:.2}"), v))
         }
     }
     d.deserialize_any(Text)
+}
+
+/// The refusal of a bare number `v` where an amount goes, showing it as text.
+fn bare<E: serde::de::Error>(as_text: &str, v: impl std::fmt::Display) -> E {
+    E::custom(format!(
+        "an amount is written in yuan and in quotes, as in \"{as_text}\", not {v}"
+    ))
 }
 
 /// `amount_text` for an amount that may be left out (with `#[serde(default)]`).
