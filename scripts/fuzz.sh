@@ -8,10 +8,14 @@
 #   scripts/fuzz.sh --max 3600           never longer than this per target (default 7200)
 #   scripts/fuzz.sh --max-len 2048 …     inputs of at most this many bytes (libFuzzer's
 #                                        default follows the largest input in the corpus)
+#   scripts/fuzz.sh --by edges …         "nothing new" counted by edges, not features
 #
 # "Nothing new" means libFuzzer's coverage did not grow (no new feature, `ft`,
 # and so no new edge, `cov`, on any status line: NEW, REDUCE or pulse) while
-# the target ran that many seconds of CPU time:
+# the target ran that many seconds of CPU time. Features include how many
+# times each edge ran (in buckets), which a parser keeps finding for longer
+# inputs long after it reaches no new code; `--by edges` stops a target when
+# no new edge — no code it had not run before — came for that long:
 # CPU, not wall-clock, time, so a run sharing the machine with other work is
 # not cut short. The summary gives both clocks, and when the last new feature
 # (`last new`) and the last new edge (`last edge`) came, in CPU seconds.
@@ -28,6 +32,7 @@ self="$(cd "$(dirname "$0")" && pwd)/$(basename "$0")"
 cd "$(dirname "$0")/../fuzz"
 
 mode=quiet
+by=features
 limit=600
 max=7200
 targets=()
@@ -38,7 +43,9 @@ while [ $# -gt 0 ]; do
         --for) mode=for; limit="$2"; shift 2 ;;
         --max) max="$2"; shift 2 ;;
         --max-len) max_len=(-max_len="$2"); shift 2 ;;
-        -h|--help) sed -n '2,24p' "$self"; exit 0 ;;
+        --by) by="$2"; shift 2
+              case "$by" in features|edges) ;; *) echo "--by takes features or edges" >&2; exit 2 ;; esac ;;
+        -h|--help) sed -n '2,29p' "$self"; exit 0 ;;
         *) targets+=("$1"); shift ;;
     esac
 done
@@ -54,8 +61,9 @@ bin_dir="target/$triple/release"
 stamp="$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p artifacts
 summary="artifacts/summary-$stamp.txt"
+if [ "$mode" = quiet ]; then echo "# quiet: no new $by for $limit CPU s, at most $max s each" >"$summary"; fi
 printf '%-15s %7s %7s %11s %9s %7s %7s %9s %9s  %s\n' \
-    target seconds "cpu s" execs exec/s cov ft "last new" "last edge" findings | tee "$summary"
+    target seconds "cpu s" execs exec/s cov ft "last new" "last edge" findings | tee -a "$summary"
 
 # CPU seconds the process has run (user + system).
 tck="$(getconf CLK_TCK)"
@@ -93,7 +101,8 @@ for t in "${targets[@]}"; do
             edges="$now_edges"
             last_edge="$cpu"
         fi
-        if [ "$mode" = quiet ] && [ $((cpu - last_new)) -ge "$limit" ]; then
+        last_seen=$([ "$by" = edges ] && echo "$last_edge" || echo "$last_new")
+        if [ "$mode" = quiet ] && [ $((cpu - last_seen)) -ge "$limit" ]; then
             kill -INT "$pid" 2>/dev/null || true
         fi
     done

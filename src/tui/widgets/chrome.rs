@@ -5,6 +5,7 @@ use crate::tui::i18n::I18n;
 use crate::tui::keymap::Binding;
 use crate::tui::screen::Notice;
 use crate::tui::theme::{Meaning, Theme};
+use crate::tui::widgets::lines::Lines;
 use crate::tui::widgets::wrap::Wrapped;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -41,7 +42,7 @@ impl Chrome<'_> {
             Span::raw(" ".repeat(pad)),
             Span::styled(format!("{who} "), self.theme.style(Meaning::Muted)),
         ]);
-        frame.render_widget(Paragraph::new(line), area);
+        frame.render_widget(Lines(&[line]), area);
     }
 
     pub fn status(&self, frame: &mut Frame, area: Rect, notice: Option<&Notice>) {
@@ -56,7 +57,7 @@ impl Chrome<'_> {
             )),
             None => Line::default(),
         };
-        frame.render_widget(Paragraph::new(line), area);
+        frame.render_widget(Lines(&[line]), area);
     }
 
     /// The footer: this screen's keys, then help. While a text field owns the
@@ -80,7 +81,7 @@ impl Chrome<'_> {
             ));
             spans.push(Span::raw(format!(" {}  ", self.t.t(b.help))));
         }
-        frame.render_widget(Paragraph::new(Line::from(spans)), area);
+        frame.render_widget(Lines(&[Line::from(spans)]), area);
     }
 
     /// The `?` overlay: every binding of the top screen, and the global keys. When

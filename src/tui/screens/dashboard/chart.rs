@@ -3,11 +3,11 @@
 
 use crate::tui::screen::Cx;
 use crate::tui::theme::Meaning;
+use crate::tui::widgets::lines::Lines;
 use crate::tui::widgets::width::{fit, width};
 use chrono::{Days, NaiveDate};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 pub const DAYS: u32 = 30;
@@ -107,7 +107,7 @@ pub fn render(frame: &mut Frame, area: Rect, days: &[(NaiveDate, i64, i64)], cx:
             cx.theme.style(Meaning::Muted),
         ));
     }
-    frame.render_widget(Paragraph::new(lines), area);
+    frame.render_widget(Lines(&lines), area);
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 use super::{chart, detail, filters, table, totals, Dashboard, KEYS};
 use crate::tui::screen::Cx;
 use crate::tui::theme::Meaning;
+use crate::tui::widgets::lines::Lines;
 use crate::tui::widgets::width::{fit, width};
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -54,8 +55,8 @@ impl Dashboard {
         // Only now is the table's height known: the page is sized to it (a read).
         self.fit(usize::from(table_area.height.saturating_sub(1)), cx);
 
-        frame.render_widget(Paragraph::new(totals), top);
-        frame.render_widget(Paragraph::new(self.filter_line(cx)), filter);
+        frame.render_widget(Lines(&totals), top);
+        frame.render_widget(Lines(&[self.filter_line(cx)]), filter);
         self.render_search(frame, search, cx);
         self.render_table(frame, table_area, cx);
         self.render_detail(frame, detail_area, cx);
@@ -208,7 +209,7 @@ impl Dashboard {
         for (i, r) in self.pager.rows.iter().enumerate().take(visible) {
             lines.push(table::row_line(r, i == self.pager.selected, self.today, cx));
         }
-        frame.render_widget(Paragraph::new(lines), area);
+        frame.render_widget(Lines(&lines), area);
     }
 
     fn render_detail(&self, frame: &mut Frame, area: Rect, cx: &Cx) {
@@ -217,7 +218,7 @@ impl Dashboard {
         let timeline = self.timeline.as_ref().map_or(&[][..], |t| &t.1[..]);
         let size = (usize::from(area.width), usize::from(area.height));
         let lines = detail::lines(row, late, timeline, size, cx);
-        frame.render_widget(Paragraph::new(lines), area);
+        frame.render_widget(Lines(&lines), area);
     }
 }
 
