@@ -49,7 +49,9 @@ pub fn run_shell(path: &Path, script: &str) -> Option<f64> {
 /// target/bench-stores/store-N.db, generated once by `posdesk demo`.
 pub fn store() -> PathBuf {
     if let Some(path) = std::env::var_os("POSDESK_BENCH_STORE") {
-        return PathBuf::from(path);
+        // Absolute: the keystroke bench starts posdesk in another folder.
+        let path = PathBuf::from(path);
+        return std::path::absolute(&path).unwrap_or(path);
     }
     let merchants: usize = std::env::var("POSDESK_BENCH_MERCHANTS")
         .ok()
