@@ -551,3 +551,39 @@ fn home_footer_and_help_offer_the_dashboard() {
         assert!(help.contains(label), "{label}: {help}");
     }
 }
+
+/// posdesk's own audit reasons (why a deposit went back to held, fees taken)
+/// are said in the screen's language; they are stored in English.
+#[test]
+fn the_timeline_says_posdesks_own_reasons_in_chinese() {
+    let mut rig = dashboard(Lang::ZhCn, false, SUPERVISOR);
+    let reference: String = rig
+        .app
+        .desk
+        .conn()
+        .query_row(
+            "SELECT printf('AP%08d', d.application_id) FROM audit_log l
+             JOIN deposit d ON d.id = l.entity_id
+             WHERE l.entity = 'deposit' AND l.action = 'eligibility'
+               AND l.reason LIKE 'A breach of the agreement is on record: %'
+             ORDER BY l.id LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .expect("the demo holds a deposit back for a breach");
+    rig.type_text("/").type_text(&reference);
+    rig.press(KeyCode::Enter);
+    let screen = rig.screen(200, 50);
+    assert!(screen.contains(&format!("▶   {reference}")), "{screen}");
+    assert!(screen.contains("(存在违约记录："), "{screen}");
+    assert!(!screen.contains("A breach of the agreement"), "{screen}");
+
+    let mut rig = dashboard(Lang::En, false, SUPERVISOR);
+    rig.type_text("/").type_text(&reference);
+    rig.press(KeyCode::Enter);
+    let screen = rig.screen(200, 50);
+    assert!(
+        screen.contains("(A breach of the agreement is on record: "),
+        "{screen}"
+    );
+}

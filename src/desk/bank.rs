@@ -5,6 +5,7 @@ use super::auth::Actor;
 use super::eligibility::refresh;
 use super::error::{refuse, DeskError, DeskResult};
 use super::{audit, Desk};
+use crate::domain::audit_reason;
 use crate::domain::bank_files::{
     excel_digits, excel_text, read_batch_refs, scan_settlement, scan_volumes, sha256_hex, LineError,
 };
@@ -216,7 +217,7 @@ impl Desk {
                 "export",
                 None,
                 None,
-                Some(&format!("{} refunds, {total}", refunds.len())),
+                Some(&audit_reason::batch(refunds.len() as u64, total)),
             )?;
             let mut bytes = b"\xEF\xBB\xBF".to_vec();
             bytes.extend(
@@ -549,7 +550,7 @@ impl Desk {
                 "import volumes",
                 None,
                 None,
-                Some(&format!("{} lines, {total}", lines.len())),
+                Some(&audit_reason::volumes(lines.len() as u64, total)),
             )?;
             Ok(VolumeReport {
                 lines: lines.len(),

@@ -165,7 +165,7 @@ impl Desk {
                         "stock in",
                         None,
                         Some("in_stock"),
-                        Some("demo"),
+                        Some(crate::domain::audit_reason::DEMO),
                     )?;
                     devices_added += 1;
                 }
@@ -323,7 +323,7 @@ pub(super) fn points_and_staff(
                     "create",
                     None,
                     Some(role.as_str()),
-                    Some("demo"),
+                    Some(crate::domain::audit_reason::DEMO),
                 )?;
                 store::staff::get(tx, id)?.ok_or_else(|| anyhow::anyhow!("demo staff vanished"))?
             }

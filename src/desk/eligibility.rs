@@ -121,7 +121,7 @@ impl Desk {
                 "record breach",
                 None,
                 None,
-                Some(&format!("breach {b}: {reason}")),
+                Some(&crate::domain::audit_reason::breach(b, &reason)),
             )?;
             refresh(tx, ctx, Some(actor), id)?;
             Ok(())

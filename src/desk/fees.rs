@@ -154,7 +154,7 @@ impl Desk {
                 "pay fees",
                 None,
                 None,
-                Some(&format!("{amount} by {method}")),
+                Some(&crate::domain::audit_reason::paid(amount, &method)),
             )?;
             super::eligibility::refresh(tx, ctx, Some(actor), id)?;
             Ok(FeeStatus {

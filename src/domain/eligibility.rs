@@ -31,13 +31,43 @@ pub struct Eligibility {
     pub volume_deadline: Option<NaiveDate>,
 }
 
+// The sentences' fixed parts, which `read` knows them back by (the audit log
+// keeps the first unmet condition's sentence as the reason a deposit is held).
+const NOT_ACTIVATED: &str = "The terminal has not been activated yet.";
+const VOLUME_MISSED: &str = "The card volume target of ";
+const VOLUME_SO_FAR: &str = "Card volume so far ";
+const FEES: &str = "Fees of ";
+const FEES_END: &str = " are still unpaid.";
+const BREACH: &str = "A breach of the agreement is on record: ";
+
+/// An unmet condition's code from its sentence, with the part a translation
+/// can carry: the fees' amount, the breach's own words.
+pub fn read(message: &str) -> Option<(&'static str, Option<&str>)> {
+    if message == NOT_ACTIVATED {
+        Some(("eligibility.not_activated", None))
+    } else if message.starts_with(VOLUME_MISSED) {
+        Some(("eligibility.volume_missed", None))
+    } else if message.starts_with(VOLUME_SO_FAR) {
+        Some(("eligibility.volume", None))
+    } else if let Some(amount) = message
+        .strip_prefix(FEES)
+        .and_then(|m| m.strip_suffix(FEES_END))
+    {
+        Some(("eligibility.fees", Some(amount)))
+    } else {
+        message
+            .strip_prefix(BREACH)
+            .map(|reason| ("eligibility.breach", Some(reason)))
+    }
+}
+
 pub fn evaluate(f: &Facts, today: NaiveDate) -> Eligibility {
     let mut unmet = Vec::new();
     let mut deadline = None;
     match f.activated_on {
         None => unmet.push(Unmet {
             code: "eligibility.not_activated",
-            message: "The terminal has not been activated yet.".into(),
+            message: NOT_ACTIVATED.into(),
         }),
         Some(on) => {
             if let Some(t) = f.volume_target {
@@ -49,12 +79,12 @@ pub fn evaluate(f: &Facts, today: NaiveDate) -> Eligibility {
                     let left = t.amount.checked_sub(f.volume_in_window).unwrap_or(t.amount);
                     let message = if today > last {
                         format!(
-                            "The card volume target of {} within {} days of activation was missed ({} by {last}).",
+                            "{VOLUME_MISSED}{} within {} days of activation was missed ({} by {last}).",
                             t.amount, t.days, f.volume_in_window
                         )
                     } else {
                         format!(
-                            "Card volume so far {} of the {} needed by {last}; {left} to go.",
+                            "{VOLUME_SO_FAR}{} of the {} needed by {last}; {left} to go.",
                             f.volume_in_window, t.amount
                         )
                     };
@@ -73,13 +103,13 @@ pub fn evaluate(f: &Facts, today: NaiveDate) -> Eligibility {
     if !f.fees_outstanding.is_zero() {
         unmet.push(Unmet {
             code: "eligibility.fees",
-            message: format!("Fees of {} are still unpaid.", f.fees_outstanding),
+            message: format!("{FEES}{}{FEES_END}", f.fees_outstanding),
         });
     }
     for reason in &f.open_breaches {
         unmet.push(Unmet {
             code: "eligibility.breach",
-            message: format!("A breach of the agreement is on record: {reason}"),
+            message: format!("{BREACH}{reason}"),
         });
     }
     Eligibility {
@@ -137,6 +167,21 @@ mod tests {
                             codes.iter().any(|c| c.starts_with("eligibility.volume")),
                             !volume_ok
                         );
+                        // Each sentence reads back to its code, early in the
+                        // volume window and after it.
+                        for e in [&e, &evaluate(&f, d(2026, 3, 10))] {
+                            for u in &e.unmet {
+                                let (code, detail) = read(&u.message).expect(&u.message);
+                                assert_eq!(code, u.code, "{}", u.message);
+                                match code {
+                                    "eligibility.fees" => assert_eq!(detail, Some("¥5.00")),
+                                    "eligibility.breach" => {
+                                        assert_eq!(detail, Some("moved the device"))
+                                    }
+                                    _ => assert_eq!(detail, None),
+                                }
+                            }
+                        }
                     }
                 }
             }

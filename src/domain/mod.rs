@@ -1,6 +1,7 @@
 //! Pure rules: no I/O, no clock, no SQL. Everything here is testable alone.
 
 pub mod application_form;
+pub mod audit_reason;
 pub mod bank_card;
 pub mod bank_files;
 pub mod calendar;

@@ -4,6 +4,7 @@
 //! merchant is done. Also the spare devices on each point's shelf.
 
 use super::{entry, next, stamp, Gen};
+use crate::domain::audit_reason;
 use crate::domain::bank_files::sha256_hex;
 use crate::domain::money::Fen;
 use crate::store::bulk::Row;
@@ -110,7 +111,7 @@ impl Gen<'_> {
                 total_fen: tab.total.fen(),
             });
             let e = entry("refund_batch", tab.id, "export")
-                .because(format!("{} refunds, {}", tab.lines, tab.total));
+                .because(audit_reason::batch(tab.lines as u64, tab.total));
             self.log(&tab.at, sup, e);
         }
         for tab in books.volume_files.values() {
@@ -119,7 +120,7 @@ impl Gen<'_> {
                 rows: tab.lines,
             });
             let e = entry("import_file", tab.id, "import volumes")
-                .because(format!("{} lines, {}", tab.lines, tab.total));
+                .because(audit_reason::volumes(tab.lines as u64, tab.total));
             self.log(&tab.at, sup, e);
         }
         for tab in books.settlement_files.values() {
@@ -149,7 +150,7 @@ impl Gen<'_> {
                     let id = next(&mut self.ids.device);
                     let e = entry("device", id, "stock in")
                         .moves(None, "in_stock")
-                        .because("demo");
+                        .because(audit_reason::DEMO);
                     self.log(&at, sup, e);
                     self.tally.devices_added += 1;
                     self.out.push(Row::Device {

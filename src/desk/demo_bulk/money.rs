@@ -6,6 +6,7 @@
 
 use super::{entry, next, stamp, Gen};
 use crate::domain::application_form::ApplicationForm;
+use crate::domain::audit_reason;
 use crate::domain::eligibility::{evaluate, Facts};
 use crate::domain::fees::{fees_due, FeeDue};
 use crate::domain::lifecycle::DepositState as D;
@@ -272,7 +273,7 @@ pub(super) fn after_activation(
                 }
                 if !owed.is_zero() {
                     let e = entry("application", dep.owner.application_id, "pay fees")
-                        .because(format!("{owed} by {method}"));
+                        .because(audit_reason::paid(owed, method));
                     g.log(&at, Some(clerk), e);
                     refresh(g, dep, &mut life, t, Some(clerk));
                 }
@@ -288,7 +289,7 @@ pub(super) fn after_activation(
                     recorded_at: at.clone(),
                 });
                 let e = entry("application", dep.owner.application_id, "record breach")
-                    .because(format!("breach {id}: {BREACH}"));
+                    .because(audit_reason::breach(id, BREACH));
                 g.log(&at, Some(sup), e);
                 life.breaches.push(BREACH.to_string());
                 refresh(g, dep, &mut life, t, Some(sup));

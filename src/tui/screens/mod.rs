@@ -171,6 +171,50 @@ pub fn action_label(cx: &Cx, action: &str) -> String {
     }
 }
 
+/// An audit entry's reason in the screen's language: posdesk's own (fees
+/// taken, a batch, a breach, why a deposit is held) said from its parts, a
+/// clerk's words as they were typed.
+pub fn reason_label(cx: &Cx, action: &str, reason: &str) -> String {
+    use crate::domain::audit_reason::{read, Said};
+    let Some(said) = read(action, reason) else {
+        return reason.to_string();
+    };
+    match said {
+        Said::Paid { amount, method } => {
+            let key = format!("handover.method.{method}");
+            let method = if cx.t.has(&key) { cx.tr(&key) } else { method };
+            cx.t.f(
+                "audit_reason.paid",
+                &[("amount", amount), ("method", method)],
+            )
+        }
+        Said::Batch { refunds, total } => cx.t.f(
+            "audit_reason.batch",
+            &[("n", &refunds.to_string()), ("total", total)],
+        ),
+        Said::Volumes { lines, total } => cx.t.f(
+            "audit_reason.volumes",
+            &[("n", &lines.to_string()), ("total", total)],
+        ),
+        Said::Breach { number, text } => cx.t.f(
+            "audit_reason.breach",
+            &[("n", &number.to_string()), ("text", text)],
+        ),
+        Said::Unmet { code, detail } => match (code, detail) {
+            ("eligibility.breach", Some(text)) => {
+                cx.t.f("audit_reason.unmet_breach", &[("text", text)])
+            }
+            ("eligibility.fees", Some(amount)) => {
+                cx.t.f("audit_reason.unmet_fees", &[("amount", amount)])
+            }
+            // English keeps the desk's sentence: it carries the amounts and days.
+            _ if cx.t.lang == crate::tui::i18n::Lang::En => reason.to_string(),
+            _ => kiosk::unmet_text(code, reason, cx),
+        },
+        Said::Demo => cx.tr("audit_reason.demo").to_string(),
+    }
+}
+
 /// A stored state (of an application, deposit, refund or device) in the screen's language.
 pub fn state_label(cx: &Cx, state: &str) -> String {
     // The names do not overlap: an application's, a deposit's

@@ -27,7 +27,7 @@ pub(super) fn stock_device(g: &mut Gen, j: &mut Journey, model_code: &str) -> bo
         Some(g.supervisor),
         entry("device", id, "stock in")
             .moves(None, "in_stock")
-            .because("demo"),
+            .because(crate::domain::audit_reason::DEMO),
     );
     g.tally.devices_added += 1;
     j.device = Some(Device {

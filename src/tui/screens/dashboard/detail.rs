@@ -1,7 +1,7 @@
 //! The pane beside (or under) the table: the selected deposit's refund —
 //! state, amount, reference, window, overdue, failure — and its timeline.
 
-use super::super::{action_label, local_time, masked_phone, state_label};
+use super::super::{action_label, local_time, masked_phone, reason_label, state_label};
 use crate::store::audit::AuditRow;
 use crate::store::dashboard::DashboardRow;
 use crate::tui::screen::Cx;
@@ -95,7 +95,7 @@ pub fn lines(
         let reason = a
             .reason
             .as_deref()
-            .map(|r| format!(" ({r})"))
+            .map(|r| format!(" ({})", reason_label(cx, &a.action, r)))
             .unwrap_or_default();
         let when = format!("{} ", local_time(&a.at, false));
         let what = format!("{}{moved}{reason}", action_label(cx, &a.action));
