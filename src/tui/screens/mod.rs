@@ -264,3 +264,85 @@ mod key_table_tests {
         assert!(ids.iter().all(|id| id.contains('.')), "{ids:?}");
     }
 }
+
+#[cfg(test)]
+mod reason_tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::domain::audit_reason as said;
+    use crate::domain::money::Fen;
+    use crate::tui::i18n::{I18n, Lang};
+    use crate::tui::keymap::KeyOverrides;
+    use crate::tui::theme::Theme;
+
+    fn label(lang: Lang, action: &str, reason: &str) -> String {
+        let mut desk = crate::tui::testing::desk();
+        let (t, theme) = (I18n::new(lang), Theme::color());
+        let (config, keys) = (Config::default(), KeyOverrides::default());
+        let cx = Cx {
+            desk: &mut desk,
+            actor: None,
+            t: &t,
+            theme: &theme,
+            config: &config,
+            keys: &keys,
+            search: None,
+        };
+        reason_label(&cx, action, reason)
+    }
+
+    #[test]
+    fn posdesks_own_reasons_in_each_language() {
+        let cases = [
+            (
+                "pay fees",
+                said::paid(Fen(500), "wechat"),
+                "¥5.00，微信支付",
+                "¥5.00 by WeChat Pay",
+            ),
+            (
+                "export",
+                said::batch(13, Fen(362_900)),
+                "13 笔退款，合计 ¥3,629.00",
+                "13 refunds, ¥3,629.00",
+            ),
+            (
+                "import volumes",
+                said::volumes(2, Fen(100)),
+                "2 行，合计 ¥1.00",
+                "2 lines, ¥1.00",
+            ),
+            (
+                "record breach",
+                said::breach(7, "转借"),
+                "违约 7：转借",
+                "breach 7: 转借",
+            ),
+            ("stock in", said::DEMO.to_string(), "演示数据", "demo"),
+            (
+                "eligibility",
+                "Fees of ¥5.00 are still unpaid.".to_string(),
+                "尚有费用 ¥5.00 未缴清。",
+                "Fees of ¥5.00 are still unpaid.",
+            ),
+            (
+                "eligibility",
+                "The terminal has not been activated yet.".to_string(),
+                "终端尚未激活。",
+                "The terminal has not been activated yet.",
+            ),
+            // A clerk's words, whatever they look like, as typed.
+            (
+                "cancel",
+                "申请人放弃申请".to_string(),
+                "申请人放弃申请",
+                "申请人放弃申请",
+            ),
+            ("reject", "demo".to_string(), "demo", "demo"),
+        ];
+        for (action, reason, zh, en) in cases {
+            assert_eq!(label(Lang::ZhCn, action, &reason), zh, "{reason}");
+            assert_eq!(label(Lang::En, action, &reason), en, "{reason}");
+        }
+    }
+}
