@@ -9,16 +9,25 @@
 #   scripts/fuzz.sh --max-len 2048 …     inputs of at most this many bytes (libFuzzer's
 #                                        default follows the largest input in the corpus)
 #   scripts/fuzz.sh --by edges …         "nothing new" counted by edges, not features
+#   scripts/fuzz.sh --by own …           … by edges in posdesk's own code (src/, and the
+#                                        properties in tests/ and fuzz/), not its crates'
 #
 # "Nothing new" means libFuzzer's coverage did not grow (no new feature, `ft`,
 # and so no new edge, `cov`, on any status line: NEW, REDUCE or pulse) while
 # the target ran that many seconds of CPU time. Features include how many
 # times each edge ran (in buckets), which a parser keeps finding for longer
 # inputs long after it reaches no new code; `--by edges` stops a target when
-# no new edge — no code it had not run before — came for that long:
-# CPU, not wall-clock, time, so a run sharing the machine with other work is
-# not cut short. The summary gives both clocks, and when the last new feature
-# (`last new`) and the last new edge (`last edge`) came, in CPU seconds.
+# no new edge — no code it had not run before — came for that long, and
+# `--by own` when no new edge in posdesk's own code came: the byte-level
+# targets spend most of their time inside the toml and csv crates, and
+# policy_fields inside the regex crates, where new edges keep coming long
+# after posdesk's checks have all been run. Each new edge's address
+# (libFuzzer's -print_pcs) is looked up in the target's debug info with
+# llvm-symbolizer to tell the two apart ("own" in the summary counts them).
+# Time is the target's CPU time, not wall-clock time, so a run sharing the
+# machine with other work is not cut short. The summary gives both clocks,
+# and when the last new feature (`last new`), the last new edge (`last edge`)
+# and the last new edge of posdesk's own (`last own`) came, in CPU seconds.
 # Corpora grow in fuzz/corpus/<target>/ (seeded from fuzz/seeds/<target>/);
 # a crash is copied to fuzz/regressions/<target>/, where `cargo test`
 # (tests/fuzz_properties.rs) replays it until it is fixed.
@@ -44,8 +53,8 @@ while [ $# -gt 0 ]; do
         --max) max="$2"; shift 2 ;;
         --max-len) max_len=(-max_len="$2"); shift 2 ;;
         --by) by="$2"; shift 2
-              case "$by" in features|edges) ;; *) echo "--by takes features or edges" >&2; exit 2 ;; esac ;;
-        -h|--help) sed -n '2,29p' "$self"; exit 0 ;;
+              case "$by" in features|edges|own) ;; *) echo "--by takes features, edges or own" >&2; exit 2 ;; esac ;;
+        -h|--help) sed -n '2,38p' "$self"; exit 0 ;;
         *) targets+=("$1"); shift ;;
     esac
 done
@@ -62,8 +71,33 @@ stamp="$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p artifacts
 summary="artifacts/summary-$stamp.txt"
 if [ "$mode" = quiet ]; then echo "# quiet: no new $by for $limit CPU s, at most $max s each" >"$summary"; fi
-printf '%-15s %7s %7s %11s %9s %7s %7s %9s %9s  %s\n' \
-    target seconds "cpu s" execs exec/s cov ft "last new" "last edge" findings | tee -a "$summary"
+printf '%-17s %7s %7s %11s %9s %7s %7s %6s %9s %9s %9s  %s\n' \
+    target seconds "cpu s" execs exec/s cov ft own "last new" "last edge" "last own" findings | tee -a "$summary"
+
+root="$(cd .. && pwd)"
+symbolizer="$(command -v llvm-symbolizer || true)"
+if [ "$by" = own ] && [ -z "$symbolizer" ]; then
+    echo "--by own needs llvm-symbolizer" >&2
+    exit 2
+fi
+
+# How many of these new-edge addresses (libFuzzer's NEW_PC lines, on stdin)
+# are in posdesk's own code: the function they lie in (not what was inlined
+# into it) comes from a file of this repository. $1 the binary, $2 where it
+# was loaded.
+own_of() {
+    if [ -z "$symbolizer" ]; then
+        cat >/dev/null
+        echo 0
+        return
+    fi
+    while read -r _ pc _; do
+        printf '0x%x\n' $((pc - $2))
+    done | "$symbolizer" --obj="$1" --functions=none 2>/dev/null \
+        | awk -v root="$root/" 'BEGIN { RS = ""; n = 0 }
+            { if (index($NF, root) == 1) n++ } END { print n }'
+    # (each address's frames, innermost first, end with the function it lies in)
+}
 
 # CPU seconds the process has run (user + system).
 tck="$(getconf CLK_TCK)"
@@ -78,8 +112,13 @@ for t in "${targets[@]}"; do
     run_for=$([ "$mode" = for ] && echo "$limit" || echo "$max")
     "$bin_dir/$t" "corpus/$t" "seeds/$t" \
         -max_total_time="$run_for" -timeout=10 -rss_limit_mb=2048 \
-        -print_final_stats=1 -artifact_prefix="artifacts/$t/" ${max_len[@]+"${max_len[@]}"} >"$log" 2>&1 &
+        -print_final_stats=1 -print_pcs=1 -artifact_prefix="artifacts/$t/" ${max_len[@]+"${max_len[@]}"} >"$log" 2>&1 &
     pid=$!
+    bin="$(readlink -f "$bin_dir/$t")"
+    base=""
+    pcs=0
+    own=0
+    last_own=0
     start=$SECONDS
     cpu=0
     last_new=0
@@ -101,7 +140,24 @@ for t in "${targets[@]}"; do
             edges="$now_edges"
             last_edge="$cpu"
         fi
-        last_seen=$([ "$by" = edges ] && echo "$last_edge" || echo "$last_new")
+        # Where the binary was loaded (the first mapping of its file).
+        if [ -z "$base" ]; then
+            base="$(awk -v f="$bin" '$6 == f { split($1, a, "-"); print "0x" a[1]; exit }' "/proc/$pid/maps" 2>/dev/null || true)"
+        fi
+        now_pcs="$(grep -c 'NEW_PC' "$log" || true)"
+        if [ -n "$base" ] && [ "$now_pcs" -gt "$pcs" ]; then
+            new_own="$(grep 'NEW_PC' "$log" | sed -n "$((pcs + 1)),${now_pcs}p" | own_of "$bin" "$base")"
+            pcs="$now_pcs"
+            if [ "$new_own" -gt 0 ]; then
+                own=$((own + new_own))
+                last_own="$cpu"
+            fi
+        fi
+        case "$by" in
+            edges) last_seen="$last_edge" ;;
+            own) last_seen="$last_own" ;;
+            *) last_seen="$last_new" ;;
+        esac
         if [ "$mode" = quiet ] && [ $((cpu - last_seen)) -ge "$limit" ]; then
             kill -INT "$pid" 2>/dev/null || true
         fi
@@ -124,8 +180,8 @@ for t in "${targets[@]}"; do
     else
         found="none"
     fi
-    printf '%-15s %7s %7s %11s %9s %7s %7s %8ss %8ss  %s\n' \
-        "$t" "$seconds" "$cpu" "${execs:-?}" "${rate:-?}" "${cov:-?}" "${ft:-?}" "$last_new" \
-        "$last_edge" "$found" | tee -a "$summary"
+    printf '%-17s %7s %7s %11s %9s %7s %7s %6s %8ss %8ss %8ss  %s\n' \
+        "$t" "$seconds" "$cpu" "${execs:-?}" "${rate:-?}" "${cov:-?}" "${ft:-?}" "$own" "$last_new" \
+        "$last_edge" "$last_own" "$found" | tee -a "$summary"
 done
 echo "summary: fuzz/$summary; logs: fuzz/artifacts/<target>/run-$stamp.log" >&2
