@@ -69,7 +69,8 @@ bin_dir="target/$triple/release"
 
 stamp="$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p artifacts
-summary="artifacts/summary-$stamp.txt"
+# Two runs started in the same second (one per core) keep their own summaries.
+summary="artifacts/summary-$stamp-$$.txt"
 if [ "$mode" = quiet ]; then echo "# quiet: no new $by for $limit CPU s, at most $max s each" >"$summary"; fi
 printf '%-17s %7s %7s %11s %9s %7s %7s %6s %9s %9s %9s  %s\n' \
     target seconds "cpu s" execs exec/s cov ft own "last new" "last edge" "last own" findings | tee -a "$summary"
