@@ -207,8 +207,8 @@ pub fn reason_label(cx: &Cx, action: &str, reason: &str) -> String {
             ("eligibility.fees", Some(amount)) => {
                 cx.t.f("audit_reason.unmet_fees", &[("amount", amount)])
             }
-            // English keeps the desk's sentence: it carries the amounts and days.
-            _ if cx.t.lang == crate::tui::i18n::Lang::En => reason.to_string(),
+            // Chinese by the code; English keeps the desk's sentence, which
+            // carries the amounts and days.
             _ => kiosk::unmet_text(code, reason, cx),
         },
         Said::Demo => cx.tr("audit_reason.demo").to_string(),
